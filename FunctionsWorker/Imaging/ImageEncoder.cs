@@ -1,0 +1,20 @@
+using SkiaSharp;
+
+namespace FunctionsWorker.Imaging;
+
+/// <summary>Encodes pipeline output images.</summary>
+public static class ImageEncoder
+{
+    public static PipelineImage Encode(SKBitmap bitmap, string format, int quality = 90)
+    {
+        var (skFormat, contentType, extension) = format.ToLowerInvariant() switch
+        {
+            "jpeg" or "jpg" => (SKEncodedImageFormat.Jpeg, "image/jpeg", "jpg"),
+            _ => (SKEncodedImageFormat.Png, "image/png", "png"),
+        };
+
+        using var data = bitmap.Encode(skFormat, quality)
+            ?? throw new InvalidOperationException($"SkiaSharp could not encode a {bitmap.Width}x{bitmap.Height} image as {format}.");
+        return new PipelineImage(BinaryData.FromBytes(data.ToArray()), contentType, extension);
+    }
+}

@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FunctionsWorker.Imaging;
+
+/// <summary>Limits every pipeline applies to input images (section <c>Imaging</c>).</summary>
+public sealed class ImagingOptions
+{
+    public const string SectionName = "Imaging";
+
+    /// <summary>Largest input blob accepted, in bytes (default 32 MiB).</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxInputBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>Largest decoded image, in pixels, checked from the header before any pixel is decoded (default 40 MP).</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxPixels { get; set; } = 40_000_000;
+}

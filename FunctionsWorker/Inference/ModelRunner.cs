@@ -1,0 +1,103 @@
+using FunctionsWorker.Jobs;
+using Microsoft.ML.OnnxRuntime;
+
+namespace FunctionsWorker.Inference;
+
+/// <summary>
+/// The only way to run a model: one per loaded model, it bounds concurrent runs on the device and queues the rest,
+/// so batching across jobs can be added here without touching pipelines.
+/// </summary>
+public sealed class ModelRunner : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly SemaphoreSlim _slots;
+
+    public ModelRunner(string name, InferenceSession session, int maxConcurrency)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
+        Name = name;
+        _session = session;
+        _slots = new SemaphoreSlim(maxConcurrency, maxConcurrency);
+        Inputs = session.InputMetadata.ToDictionary(p => p.Key, p => p.Value.Dimensions);
+        Outputs = session.OutputMetadata.Keys.ToArray();
+    }
+
+    public string Name { get; }
+
+    /// <summary>Declared input shapes; -1 marks a dynamic dimension.</summary>
+    public IReadOnlyDictionary<string, int[]> Inputs { get; }
+
+    public IReadOnlyList<string> Outputs { get; }
+
+    /// <summary>Requests waiting for a slot or running.</summary>
+    public int Pending => Volatile.Read(ref _pending);
+
+    private int _pending;
+
+    public async Task<IReadOnlyDictionary<string, TensorData>> RunAsync(
+        IReadOnlyDictionary<string, TensorData> inputs, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _pending);
+        try
+        {
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                // ONNX Runtime's Run is synchronous and CPU/GPU bound: keep it off the caller's context.
+                return await Task.Run(() => Run(inputs), cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _slots.Release();
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pending);
+        }
+    }
+
+    private Dictionary<string, TensorData> Run(IReadOnlyDictionary<string, TensorData> inputs)
+    {
+        var values = new List<OrtValue>(inputs.Count);
+        try
+        {
+            var names = new List<string>(inputs.Count);
+            foreach (var (name, tensor) in inputs)
+            {
+                names.Add(name);
+                values.Add(OrtValue.CreateTensorValueFromMemory(tensor.Data, Array.ConvertAll(tensor.Shape, d => (long)d)));
+            }
+
+            using var options = new RunOptions();
+            using var results = _session.Run(options, names, values, Outputs);
+            var outputs = new Dictionary<string, TensorData>(Outputs.Count);
+            for (var i = 0; i < Outputs.Count; i++)
+            {
+                var info = results[i].GetTensorTypeAndShape();
+                outputs[Outputs[i]] = new TensorData(
+                    results[i].GetTensorDataAsSpan<float>().ToArray(),
+                    Array.ConvertAll(info.Shape, d => (int)d));
+            }
+
+            return outputs;
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new WorkerFaultException("inference-failed", $"Model '{Name}' failed to run: {ex.Message}", ex);
+        }
+        finally
+        {
+            foreach (var value in values)
+            {
+                value.Dispose();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        _slots.Dispose();
+    }
+}

@@ -1,0 +1,14 @@
+namespace FunctionsWorker.Pipelines;
+
+/// <summary>What a pipeline gets for one job: the input bytes and the job's validated parameters.</summary>
+public sealed class PipelineContext
+{
+    public required string JobId { get; init; }
+
+    /// <summary>The input blob's name, for messages and content-type hints.</summary>
+    public required string InputName { get; init; }
+
+    public required BinaryData Input { get; init; }
+
+    public required PipelineParameters Parameters { get; init; }
+}
