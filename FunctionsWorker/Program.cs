@@ -1,3 +1,8 @@
+using FunctionsWorker.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddWorkerHost();
+
 var app = builder.Build();
-app.Run();
+app.MapFunctions();
+return await app.RunWorkerAsync();

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Reflection;
+using Azure;
+using FunctionsWorker.Hosting;
+using FunctionsWorker.Storage;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsWorker.Functions;
+
+/// <summary>HTTP triggers <c>/health</c> (liveness), <c>/ready</c> (readiness) and <c>/status</c> (everything an operator asks).</summary>
+public static class HealthFunctions
+{
+    private static readonly TimeSpan QueueLengthTimeout = TimeSpan.FromSeconds(2);
+
+    public static readonly string Version =
+        typeof(HealthFunctions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public static RouteGroupBuilder MapHealthFunctions(this RouteGroupBuilder group)
+    {
+        group.MapGet("/health", GetHealth).WithName("Health");
+        group.MapGet("/ready", GetReady).WithName("Ready");
+        group.MapGet("/status", GetStatusAsync).AddEndpointFilter<FunctionKeyFilter>().WithName("Status");
+        return group;
+    }
+
+    // Answers from memory only: no storage, no model, nothing that can block.
+    internal static IResult GetHealth(WorkerState state, WorkerHealth health, TimeProvider time)
+    {
+        var stuck = health.StuckLoops();
+        var body = new
+        {
+            status = stuck.Count > 0 ? "unhealthy" : health.Status,
+            workerId = state.WorkerId,
+            uptimeMs = (long)(time.GetUtcNow() - state.StartedAt).TotalMilliseconds,
+            ready = health.NotReadyReasons().Count == 0,
+            warmup = state.Warmup,
+            storageError = state.StorageReachable ? null : state.StorageError,
+            stuckLoops = stuck,
+        };
+        return stuck.Count > 0 ? TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable) : TypedResults.Ok(body);
+    }
+
+    internal static IResult GetReady(WorkerHealth health)
+    {
+        var reasons = health.NotReadyReasons();
+        var body = new { ready = reasons.Count == 0, reasons };
+        return reasons.Count == 0 ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
+    internal static async Task<IResult> GetStatusAsync(
+        WorkerState state,
+        WorkerHealth health,
+        StorageClients clients,
+        IOptions<StorageOptions> storage,
+        IEnumerable<IStatusSource> sources,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var queue = await QueueLengthAsync(clients, storage.Value.JobsQueueName, cancellationToken).ConfigureAwait(false);
+        var poison = await QueueLengthAsync(clients, storage.Value.PoisonQueueName, cancellationToken).ConfigureAwait(false);
+        using var process = Process.GetCurrentProcess();
+        var body = new Dictionary<string, object?>
+        {
+            ["workerId"] = state.WorkerId,
+            ["version"] = Version,
+            ["status"] = health.Status,
+            ["startedAt"] = state.StartedAt,
+            ["uptimeMs"] = (long)(time.GetUtcNow() - state.StartedAt).TotalMilliseconds,
+            ["ready"] = health.NotReadyReasons().Count == 0,
+            ["notReadyReasons"] = health.NotReadyReasons(),
+            ["warmup"] = state.Warmup,
+            ["storage"] = new { account = clients.AccountName, reachable = state.StorageReachable, error = state.StorageError },
+            ["listener"] = new { running = state.ListenerRunning, circuitOpenUntil = state.CircuitOpenUntil },
+            ["queue"] = new { name = storage.Value.JobsQueueName, length = queue, poisonName = storage.Value.PoisonQueueName, poisonLength = poison },
+            ["inFlight"] = state.InFlight,
+            ["counts"] = state.Outcomes.ToDictionary(p => p.Key.ToString(), p => p.Value),
+            ["lastErrors"] = state.RecentErrors,
+            ["memory"] = new { workingSetBytes = process.WorkingSet64, managedHeapBytes = GC.GetTotalMemory(false) },
+        };
+        foreach (var source in sources)
+        {
+            body[source.Name] = source.Describe();
+        }
+
+        return TypedResults.Ok(body);
+    }
+
+    /// <summary>Approximate length, or null when storage does not answer in time: status must not hang on a dead account.</summary>
+    private static async Task<int?> QueueLengthAsync(StorageClients clients, string name, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(QueueLengthTimeout);
+        try
+        {
+            var properties = await clients.Queues.GetQueueClient(name).GetPropertiesAsync(timeout.Token).ConfigureAwait(false);
+            return properties.Value.ApproximateMessagesCount;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return 0;
+        }
+        catch (Exception ex) when ((StorageErrors.IsStorageFailure(ex) || ex is OperationCanceledException) && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+}

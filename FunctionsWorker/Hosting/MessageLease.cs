@@ -1,0 +1,114 @@
+using Azure;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using FunctionsWorker.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsWorker.Hosting;
+
+/// <summary>
+/// Keeps a fetched message invisible while its job runs by renewing the visibility lease at half its length,
+/// always holding the newest pop receipt for the final delete or release.
+/// </summary>
+internal sealed class MessageLease : IAsyncDisposable
+{
+    private readonly QueueClient _queue;
+    private readonly TimeSpan _duration;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _renewal;
+    private readonly object _gate = new();
+    private string _popReceipt;
+
+    public MessageLease(QueueClient queue, QueueMessage message, TimeSpan duration, TimeProvider time, ILogger logger)
+    {
+        _queue = queue;
+        _duration = duration;
+        _time = time;
+        _logger = logger;
+        MessageId = message.MessageId;
+        DequeueCount = message.DequeueCount;
+        _popReceipt = message.PopReceipt;
+        _renewal = RenewLoopAsync(_stop.Token);
+    }
+
+    public string MessageId { get; }
+
+    public long DequeueCount { get; }
+
+    /// <summary>True once a renewal found the message gone or taken by another worker: the job's result must not be trusted to this lease.</summary>
+    public bool Lost { get; private set; }
+
+    public int Renewals { get; private set; }
+
+    private string PopReceipt
+    {
+        get { lock (_gate) { return _popReceipt; } }
+        set { lock (_gate) { _popReceipt = value; } }
+    }
+
+    public async Task DeleteAsync()
+    {
+        await StopRenewingAsync().ConfigureAwait(false);
+        // CancellationToken.None: a stopping host must still finish the message it holds.
+        await _queue.DeleteMessageAsync(MessageId, PopReceipt, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Makes the message visible again after <paramref name="delay"/> (0 = at once).</summary>
+    public async Task ReleaseAsync(TimeSpan delay)
+    {
+        await StopRenewingAsync().ConfigureAwait(false);
+        await _queue.UpdateMessageAsync(MessageId, PopReceipt, visibilityTimeout: delay, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private async Task StopRenewingAsync()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+        }
+
+        await _renewal.ConfigureAwait(false);
+    }
+
+    private async Task RenewLoopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(_duration / 2, _time, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    var receipt = await _queue.UpdateMessageAsync(MessageId, PopReceipt, visibilityTimeout: _duration, cancellationToken: cancellationToken)
+                        .ConfigureAwait(false);
+                    PopReceipt = receipt.Value.PopReceipt;
+                    Renewals++;
+                }
+                catch (RequestFailedException ex) when (ex.IsMessageGone() || ex.IsPopReceiptMismatch())
+                {
+                    Lost = true;
+                    Log.LeaseLost(_logger, MessageId, DequeueCount, ex.ErrorCode);
+                    return;
+                }
+                catch (Exception ex) when (StorageErrors.IsStorageFailure(ex) && !cancellationToken.IsCancellationRequested)
+                {
+                    // Keep trying at the next half-lease: one failed renewal still leaves half the lease.
+                    var failed = StorageErrors.AsRequestFailed(ex);
+                    Log.LeaseRenewalFailed(_logger, MessageId, DequeueCount, failed?.Status ?? 0, failed?.ErrorCode);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped by the final delete or release.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopRenewingAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,13 @@
+using System.Text.Json.Nodes;
+
+namespace FunctionsWorker.Jobs;
+
+/// <summary>A validated job message, schema v1 (DESIGN.md).</summary>
+public sealed record JobMessage(
+    string JobId,
+    string Pipeline,
+    BlobReference Input,
+    string OutputContainer,
+    string OutputPrefix,
+    JsonObject? Parameters,
+    string? ReplyTo);

@@ -1,0 +1,38 @@
+namespace FunctionsWorker.Jobs;
+
+/// <summary>One job's record in table <c>jobs</c>, as <c>GET /api/jobs/{jobId}</c> returns it.</summary>
+public sealed record JobRecord
+{
+    public required string JobId { get; init; }
+
+    public string? Pipeline { get; init; }
+
+    public required JobState State { get; init; }
+
+    /// <summary>The message's dequeue count at the last attempt.</summary>
+    public long Attempt { get; init; }
+
+    public string? MessageId { get; init; }
+
+    public string? WorkerId { get; init; }
+
+    public DateTimeOffset? EnqueuedAt { get; init; }
+
+    public DateTimeOffset? StartedAt { get; init; }
+
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    public long? QueueWaitMs { get; init; }
+
+    public long? DurationMs { get; init; }
+
+    public string? InputUri { get; init; }
+
+    public string? OutputUri { get; init; }
+
+    public string? ErrorType { get; init; }
+
+    public string? ErrorMessage { get; init; }
+
+    public bool Permanent { get; init; }
+}

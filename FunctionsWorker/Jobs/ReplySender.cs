@@ -1,0 +1,35 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json.Nodes;
+using FunctionsWorker.Hosting;
+using FunctionsWorker.Storage;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsWorker.Jobs;
+
+/// <summary>Sends the small completion message to a job's <c>replyTo</c> queue, encoded like the jobs queue.</summary>
+public sealed class ReplySender(StorageClients clients, IOptions<QueuesOptions> queues)
+{
+    private readonly ConcurrentDictionary<string, bool> _created = new(StringComparer.Ordinal);
+
+    public async Task SendAsync(JobMessage job, JobState state, string? outputUri, string? error, CancellationToken cancellationToken)
+    {
+        var queue = clients.Queues.GetQueueClient(job.ReplyTo);
+        if (!_created.ContainsKey(job.ReplyTo!))
+        {
+            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            _created[job.ReplyTo!] = true;
+        }
+
+        var body = new JsonObject
+        {
+            ["jobId"] = job.JobId,
+            ["pipeline"] = job.Pipeline,
+            ["state"] = state.ToString(),
+            ["result"] = outputUri,
+            ["error"] = error is { Length: > 1024 } ? error[..1024] : error,
+        }.ToJsonString();
+        var text = queues.Value.IsBase64 ? Convert.ToBase64String(Encoding.UTF8.GetBytes(body)) : body;
+        await queue.SendMessageAsync(text, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using FunctionsWorker.Imaging;
+using FunctionsWorker.Jobs;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsWorker.Storage;
+
+/// <summary>Reads job inputs and writes job outputs in the worker's storage account.</summary>
+public sealed class JobBlobs(StorageClients clients, IOptions<ImagingOptions> imaging)
+{
+    public const string ResultFileName = "result.json";
+
+    private readonly ConcurrentDictionary<string, bool> _createdContainers = new(StringComparer.Ordinal);
+
+    public Uri GetUri(string container, string blob) => clients.Blobs.GetBlobContainerClient(container).GetBlobClient(blob).Uri;
+
+    /// <summary>Downloads the input, refusing one larger than <c>Imaging:MaxInputBytes</c> before reading its bytes.</summary>
+    public async Task<BinaryData> ReadInputAsync(BlobReference input, CancellationToken cancellationToken)
+    {
+        var blob = clients.Blobs.GetBlobContainerClient(input.Container).GetBlobClient(input.Blob);
+        try
+        {
+            var response = await blob.DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            using var download = response.Value;
+            var length = download.Details.ContentLength;
+            var limit = imaging.Value.MaxInputBytes;
+            if (length > limit)
+            {
+                throw new InvalidJobException("input-too-large", string.Create(CultureInfo.InvariantCulture,
+                    $"The input blob is {length} bytes; the limit (Imaging:MaxInputBytes) is {limit}."));
+            }
+
+            using var buffer = new MemoryStream((int)length);
+            await download.Content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return new BinaryData(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+        }
+        catch (RequestFailedException ex) when (ex.IsNotFound())
+        {
+            throw new InvalidJobException("blob-not-found", $"Input blob '{input.Container}/{input.Blob}' does not exist ({ex.ErrorCode}).", ex);
+        }
+    }
+
+    public async Task<Uri> WriteAsync(string container, string blobName, BinaryData content, string contentType, CancellationToken cancellationToken)
+    {
+        var containerClient = clients.Blobs.GetBlobContainerClient(container);
+        if (!_createdContainers.ContainsKey(container))
+        {
+            await containerClient.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            _createdContainers[container] = true;
+        }
+
+        var blob = containerClient.GetBlobClient(blobName);
+        await blob.UploadAsync(content, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } }, cancellationToken)
+            .ConfigureAwait(false);
+        return blob.Uri;
+    }
+
+    public async Task<bool> ExistsAsync(string container, string blobName, CancellationToken cancellationToken)
+    {
+        var response = await clients.Blobs.GetBlobContainerClient(container).GetBlobClient(blobName).ExistsAsync(cancellationToken).ConfigureAwait(false);
+        return response.Value;
+    }
+}

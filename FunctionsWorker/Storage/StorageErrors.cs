@@ -1,0 +1,40 @@
+using Azure;
+
+namespace FunctionsWorker.Storage;
+
+/// <summary>Sorts storage failures by status and error code, as the WebJobs queue extension does.</summary>
+public static class StorageErrors
+{
+    public static bool IsNotFound(this RequestFailedException ex) => ex.Status == 404;
+
+    public static bool IsMessageGone(this RequestFailedException ex) =>
+        ex.Status == 404 && ex.ErrorCode is "MessageNotFound" or "QueueNotFound" or null;
+
+    /// <summary>The pop receipt is stale: someone else holds the message now (our lease lapsed).</summary>
+    public static bool IsPopReceiptMismatch(this RequestFailedException ex) =>
+        ex.Status == 400 && ex.ErrorCode == "PopReceiptMismatch";
+
+    public static bool IsConflict(this RequestFailedException ex) => ex.Status is 409 or 412;
+
+    /// <summary>
+    /// A failure of the storage service or the way to it: a <see cref="RequestFailedException"/>, or the
+    /// <see cref="AggregateException"/> of them the SDK throws once its own retries are spent.
+    /// </summary>
+    public static bool IsStorageFailure(Exception ex) => ex switch
+    {
+        RequestFailedException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsStorageFailure),
+        _ => false,
+    };
+
+    /// <summary>The first <see cref="RequestFailedException"/> inside a storage failure, for status and error code.</summary>
+    public static RequestFailedException? AsRequestFailed(Exception ex) => ex switch
+    {
+        RequestFailedException failed => failed,
+        AggregateException aggregate => aggregate.InnerExceptions.Select(AsRequestFailed).FirstOrDefault(e => e is not null),
+        _ => null,
+    };
+
+    /// <summary>Worth retrying: throttling, server errors, timeouts and no answer at all (status 0).</summary>
+    public static bool IsTransient(this RequestFailedException ex) => ex.Status is 0 or 408 or 429 or >= 500;
+}

@@ -1,0 +1,16 @@
+namespace FunctionsWorker.Storage;
+
+/// <summary>App settings that locate the storage account and the jobs queue.</summary>
+public sealed class StorageOptions
+{
+    /// <summary>Connection string (<c>AzureWebJobsStorage</c>); <c>UseDevelopmentStorage=true</c> means Azurite on its default ports. A secret: never logged.</summary>
+    public string AzureWebJobsStorage { get; set; } = string.Empty;
+
+    /// <summary>Queue the job trigger listens on (<c>%JobsQueueName%</c>).</summary>
+    public string JobsQueueName { get; set; } = "jobs";
+
+    /// <summary>Table holding one record per job.</summary>
+    public string JobsTableName { get; set; } = "jobs";
+
+    public string PoisonQueueName => JobsQueueName + "-poison";
+}
