@@ -65,6 +65,11 @@ public static class WorkerHostExtensions
         services.AddSingleton<ImageDecoder>();
         services.AddSingleton<PipelineRegistry>();
         services.AddSingleton<IPipeline, ThumbnailPipeline>();
+        if (builder.Configuration.GetValue<bool>(DelayPipeline.EnabledSetting))
+        {
+            services.AddSingleton<IPipeline, DelayPipeline>();
+        }
+
         services.AddSingleton<WorkerState>();
         services.AddSingleton<WorkerHealth>();
         services.AddSingleton<FunctionKeyFilter>();

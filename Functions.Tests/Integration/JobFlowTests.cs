@@ -1,0 +1,222 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Functions.Tests.Fixtures;
+using FunctionsWorker.Hosting;
+using FunctionsWorker.Jobs;
+using FunctionsWorker.Pipelines;
+using Microsoft.Extensions.DependencyInjection;
+using SkiaSharp;
+
+namespace Functions.Tests.Integration;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class JobFlowTests(AzuriteFixture azurite)
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Thumbnail_FlowsFromQueueToResult_WithRecordAndReply()
+    {
+        await using var worker = await TestWorker.StartAsync(azurite);
+        await worker.Queue.UploadAsync("inputs", "photos/cat.png", TestImages.Png(400, 200));
+        var job = JobQueue.Job("thumb-1", "thumbnail", "photos/cat.png", new JsonObject { ["maxSide"] = 100 });
+        job["replyTo"] = "replies-" + Guid.NewGuid().ToString("N")[..8];
+        await worker.Queue.SendAsync(job);
+
+        var record = await worker.Queue.WaitForStateAsync("thumb-1", Wait, "Succeeded");
+        Assert.Equal(1, record.GetInt64("Attempt"));
+        Assert.Equal("thumbnail", record.GetString("Pipeline"));
+        Assert.NotNull(record.GetInt64("DurationMs"));
+
+        var result = await worker.Queue.ReadResultAsync("thumb-1");
+        Assert.Equal(100, result["result"]!["width"]!.GetValue<int>());
+        Assert.Equal(50, result["result"]!["height"]!.GetValue<int>());
+        var png = (await worker.Queue.Blobs.GetBlobContainerClient("outputs").GetBlobClient("thumb-1/thumbnail.png").DownloadContentAsync()).Value.Content;
+        using var bitmap = SKBitmap.Decode(png.ToArray());
+        Assert.Equal((100, 50), (bitmap.Width, bitmap.Height));
+
+        var replies = new Azure.Storage.Queues.QueueClient(worker.Queue.ConnectionString, job["replyTo"]!.GetValue<string>());
+        var reply = (await replies.ReceiveMessageAsync()).Value;
+        var body = JsonNode.Parse(Convert.FromBase64String(reply.MessageText))!;
+        Assert.Equal("thumb-1", body["jobId"]!.GetValue<string>());
+        Assert.Equal("Succeeded", body["state"]!.GetValue<string>());
+
+        Assert.Equal(0, await worker.Queue.ApproximateCountAsync());
+        var http = await worker.Http.GetFromJsonAsync<JsonObject>("/api/jobs/thumb-1");
+        Assert.Equal("Succeeded", http!["state"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task TransientFailure_RetriedUntilMaxDequeueCount_ThenPoisonWithOriginalBody()
+    {
+        var failing = new ScriptedPipeline("flaky", _ => throw new TransientJobException("backend-busy", "The backend is busy."));
+        await using var worker = await TestWorker.StartAsync(azurite,
+            new Dictionary<string, string?> { ["AzureFunctionsJobHost:extensions:queues:maxDequeueCount"] = "3" },
+            services => services.AddSingleton<IPipeline>(failing));
+        await worker.Queue.UploadAsync("inputs", "x.bin", [1, 2, 3]);
+        var body = JobQueue.Base64(JobQueue.Job("flaky-1", "flaky", "x.bin").ToJsonString());
+        await worker.Queue.SendRawAsync(body);
+
+        var record = await worker.Queue.WaitForStateAsync("flaky-1", Wait, "Poisoned");
+        Assert.Equal(3, record.GetInt64("Attempt"));
+        Assert.Equal("backend-busy", record.GetString("ErrorType"));
+        Assert.False(record.GetBoolean("Permanent"));
+        Assert.Equal(3, failing.Runs);
+
+        var poison = Assert.Single(await worker.Queue.PeekPoisonAsync());
+        Assert.Equal(body, poison.MessageText);
+        Assert.Equal(0, await worker.Queue.ApproximateCountAsync());
+    }
+
+    [Fact]
+    public async Task PermanentFailure_PoisonedOnFirstAttempt()
+    {
+        var rejecting = new ScriptedPipeline("strict", _ => throw new InvalidJobException("bad-input", "The input makes no sense."));
+        await using var worker = await TestWorker.StartAsync(azurite, services: s => s.AddSingleton<IPipeline>(rejecting));
+        await worker.Queue.UploadAsync("inputs", "x.bin", [1]);
+        await worker.Queue.SendAsync(JobQueue.Job("strict-1", "strict", "x.bin"));
+
+        var record = await worker.Queue.WaitForStateAsync("strict-1", Wait, "Poisoned");
+        Assert.Equal(1, record.GetInt64("Attempt"));
+        Assert.True(record.GetBoolean("Permanent"));
+        Assert.Equal(1, rejecting.Runs);
+        Assert.Single(await worker.Queue.PeekPoisonAsync());
+    }
+
+    [Fact]
+    public async Task Redelivery_OfSucceededJob_IsAcknowledgedWithoutRunningAgain()
+    {
+        var counting = new ScriptedPipeline("count", _ => { });
+        await using var worker = await TestWorker.StartAsync(azurite, services: s => s.AddSingleton<IPipeline>(counting));
+        await worker.Queue.UploadAsync("inputs", "x.bin", [1]);
+        var job = JobQueue.Job("once-1", "count", "x.bin");
+        await worker.Queue.SendAsync(job);
+        await worker.Queue.WaitForStateAsync("once-1", Wait, "Succeeded");
+
+        await worker.Queue.SendAsync(job);
+        await WaitUntilAsync(async () => await worker.Queue.ApproximateCountAsync() == 0 && worker.Services.GetRequiredService<WorkerState>().InFlight == 0);
+        Assert.Equal(1, counting.Runs);
+        Assert.Empty(await worker.Queue.PeekPoisonAsync());
+    }
+
+    [Fact]
+    public async Task LeaseRenewal_KeepsLongJobInvisiblePastLeaseDuration()
+    {
+        var slow = new ScriptedPipeline("slow", _ => Thread.Sleep(TimeSpan.FromSeconds(5)));
+        await using var worker = await TestWorker.StartAsync(azurite,
+            new Dictionary<string, string?> { ["AzureFunctionsJobHost:worker:leaseDuration"] = "00:00:02" },
+            s => s.AddSingleton<IPipeline>(slow));
+        await worker.Queue.UploadAsync("inputs", "x.bin", [1]);
+        await worker.Queue.SendAsync(JobQueue.Job("slow-1", "slow", "x.bin"));
+        await worker.Queue.WaitForStateAsync("slow-1", Wait, "Running");
+
+        // Well past the 2 s lease: without renewal the message would be visible (and fetched again) by now.
+        for (var i = 0; i < 8; i++)
+        {
+            Assert.Equal(0, await worker.Queue.VisibleCountAsync());
+            await Task.Delay(400);
+        }
+
+        var record = await worker.Queue.WaitForStateAsync("slow-1", Wait, "Succeeded");
+        Assert.Equal(1, record.GetInt64("Attempt"));
+        Assert.Equal(1, slow.Runs);
+        Assert.Equal(0, await worker.Queue.ApproximateCountAsync());
+    }
+
+    [Fact]
+    public async Task Listener_FetchesNothing_UntilWarmupCompletes()
+    {
+        var gate = new GatedWarmup();
+        await using var worker = await TestWorker.StartAsync(azurite, services: s => s.AddSingleton<IWarmupTask>(gate));
+        await worker.Queue.UploadAsync("inputs", "a.png", TestImages.Png(10, 10));
+        await worker.Queue.SendAsync(JobQueue.Job("wait-1", "thumbnail", "a.png"));
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var peeked = Assert.Single((await worker.Queue.Queue.PeekMessagesAsync()).Value);
+        Assert.Equal(0, peeked.DequeueCount);
+        Assert.Null(await worker.Queue.GetRecordAsync("wait-1"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await worker.Http.GetAsync("/api/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await worker.Http.GetAsync("/api/health")).StatusCode);
+
+        gate.Open();
+        await worker.Queue.WaitForStateAsync("wait-1", Wait, "Succeeded");
+        await WaitUntilAsync(async () => (await worker.Http.GetAsync("/api/ready")).StatusCode == HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task FailingWarmup_IsReportedAndRetried_WorkerStaysHealthy()
+    {
+        var flaky = new FailingWarmup(failures: 2);
+        await using var worker = await TestWorker.StartAsync(azurite, services: s => s.AddSingleton<IWarmupTask>(flaky));
+        await WaitUntilAsync(async () => (await worker.Http.GetFromJsonAsync<JsonObject>("/api/status"))!["lastErrors"]!.AsArray().Count > 0);
+        var health = await worker.Http.GetFromJsonAsync<JsonObject>("/api/health");
+        Assert.Contains(health!["status"]!.GetValue<string>(), new[] { "degraded", "healthy" });
+
+        await WaitUntilAsync(async () => (await worker.Http.GetAsync("/api/ready")).StatusCode == HttpStatusCode.OK);
+        Assert.Equal(3, flaky.Attempts);
+        var status = await worker.Http.GetFromJsonAsync<JsonObject>("/api/status");
+        Assert.Contains("model store offline", status!["lastErrors"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WorkerFault_ReleasesMessageAtOnce_ThenPoisonAfterMaxDequeueCount()
+    {
+        var broken = new ScriptedPipeline("broken", _ => throw new WorkerFaultException("model-not-ready", "Model 'x' is not loaded."));
+        await using var worker = await TestWorker.StartAsync(azurite,
+            new Dictionary<string, string?>
+            {
+                ["AzureFunctionsJobHost:extensions:queues:maxDequeueCount"] = "2",
+                ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:05:00",
+            },
+            s => s.AddSingleton<IPipeline>(broken));
+        await worker.Queue.UploadAsync("inputs", "x.bin", [1]);
+        await worker.Queue.SendAsync(JobQueue.Job("fault-1", "broken", "x.bin"));
+
+        // visibilityTimeout is 5 minutes: only an immediate release lets the second attempt happen within the wait.
+        var record = await worker.Queue.WaitForStateAsync("fault-1", Wait, "Poisoned");
+        Assert.Equal(2, record.GetInt64("Attempt"));
+        Assert.Equal("model-not-ready", record.GetString("ErrorType"));
+        Assert.Equal(2, broken.Runs);
+    }
+
+    [Fact]
+    public async Task FunctionTimeout_IsEnforced_AsTransientFailure()
+    {
+        var hanging = new ScriptedPipeline("hang", async ct => await Task.Delay(Timeout.Infinite, ct));
+        await using var worker = await TestWorker.StartAsync(azurite,
+            new Dictionary<string, string?>
+            {
+                ["AzureFunctionsJobHost:functionTimeout"] = "00:00:01",
+                ["AzureFunctionsJobHost:extensions:queues:maxDequeueCount"] = "1",
+            },
+            s => s.AddSingleton<IPipeline>(hanging));
+        await worker.Queue.UploadAsync("inputs", "x.bin", [1]);
+        await worker.Queue.SendAsync(JobQueue.Job("hang-1", "hang", "x.bin"));
+
+        var record = await worker.Queue.WaitForStateAsync("hang-1", Wait, "Poisoned");
+        Assert.Equal("function-timeout", record.GetString("ErrorType"));
+        Assert.InRange(record.GetInt64("DurationMs")!.Value, 900, 20_000);
+    }
+
+    [Fact]
+    public async Task JobsEndpoint_RequiresFunctionKey_WhenConfigured()
+    {
+        await using var worker = await TestWorker.StartAsync(azurite, new Dictionary<string, string?> { ["FunctionKey"] = "s3cret" });
+        Assert.Equal(HttpStatusCode.Unauthorized, (await worker.Http.GetAsync("/api/jobs/nope")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await worker.Http.GetAsync("/api/jobs/nope?code=s3cret")).StatusCode);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/status");
+        request.Headers.Add("x-functions-key", "s3cret");
+        Assert.Equal(HttpStatusCode.OK, (await worker.Http.SendAsync(request)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await worker.Http.GetAsync("/api/health")).StatusCode);
+    }
+
+    internal static async Task WaitUntilAsync(Func<Task<bool>> condition, int seconds = 30)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        while (!await condition())
+        {
+            await Task.Delay(100, cts.Token);
+        }
+    }
+}
