@@ -23,7 +23,7 @@ public static class TestImages
         return data.ToArray();
     }
 
-    /// <summary>A valid PNG signature and IHDR that claim a size, with no image data after them.</summary>
+    /// <summary>A well-formed PNG whose header claims a size, followed by a few bytes of image data: the shape of a decompression bomb.</summary>
     public static byte[] PngHeaderClaiming(int width, int height)
     {
         var ihdr = new byte[13];
@@ -31,18 +31,30 @@ public static class TestImages
         System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
         ihdr[8] = 8; // bit depth
         ihdr[9] = 6; // RGBA
-        var chunkType = "IHDR"u8.ToArray();
-        var crc = Crc32([.. chunkType, .. ihdr]);
+        using var compressed = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(compressed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            zlib.Write(new byte[4096]);
+        }
+
         using var stream = new MemoryStream();
         stream.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
-        Span<byte> u32 = stackalloc byte[4];
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(u32, 13);
-        stream.Write(u32);
-        stream.Write(chunkType);
-        stream.Write(ihdr);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(u32, crc);
-        stream.Write(u32);
+        WriteChunk(stream, "IHDR", ihdr);
+        WriteChunk(stream, "IDAT", compressed.ToArray());
+        WriteChunk(stream, "IEND", []);
         return stream.ToArray();
+    }
+
+    private static void WriteChunk(Stream stream, string type, byte[] data)
+    {
+        Span<byte> u32 = stackalloc byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(u32, data.Length);
+        stream.Write(u32);
+        var typeBytes = System.Text.Encoding.ASCII.GetBytes(type);
+        stream.Write(typeBytes);
+        stream.Write(data);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(u32, Crc32([.. typeBytes, .. data]));
+        stream.Write(u32);
     }
 
     // PNG's CRC-32 (ISO 3309), so the header passes libpng's checks and only the size is at fault.

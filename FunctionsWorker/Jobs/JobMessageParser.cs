@@ -71,6 +71,22 @@ public static partial class JobMessageParser
 
     public static bool IsValidJobId(string jobId) => JobIdPattern().IsMatch(jobId);
 
+    /// <summary>The jobId of a message that failed validation, when it has a valid one, so its record is found by jobId.</summary>
+    public static string? TryReadJobId(string body)
+    {
+        try
+        {
+            return JsonNode.Parse(body) is JsonObject root && root["jobId"] is JsonValue value &&
+                   value.TryGetValue(out string? jobId) && IsValidJobId(jobId)
+                ? jobId
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>A blob path the worker will touch: relative, no <c>..</c> segment, no URL, no backslash.</summary>
     public static string BlobName(string name, string field)
     {

@@ -51,7 +51,17 @@ public sealed class JobProcessor(
 
         try
         {
-            job = JobMessageParser.Parse(DecodeBody(message.MessageText), pipelines.Names);
+            var body = DecodeBody(message.MessageText);
+            try
+            {
+                job = JobMessageParser.Parse(body, pipelines.Names);
+            }
+            catch (InvalidJobException) when (JobMessageParser.TryReadJobId(body) is { } jobId)
+            {
+                record = record with { JobId = jobId };
+                throw;
+            }
+
             record = record with
             {
                 JobId = job.JobId,
