@@ -1,0 +1,61 @@
+using FunctionsWorker.Hosting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Functions.Tests.Unit;
+
+public sealed class BackoffTests
+{
+    [Fact]
+    public void Backoff_DoublesFromMinimum_WithinTwentyPercentJitter_CappedAtMaximum()
+    {
+        var backoff = new ExponentialBackoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(60), new Random(42));
+        var expected = 100.0;
+        for (var i = 0; i < 14; i++)
+        {
+            var delay = backoff.Next().TotalMilliseconds;
+            var nominal = Math.Min(expected, 60_000);
+            Assert.InRange(delay, nominal * 0.8 - 0.001, Math.Min(nominal * 1.2, 60_000) + 0.001);
+            expected *= 2;
+        }
+    }
+
+    [Fact]
+    public void Backoff_Jitters_AndResetStartsAgainFromMinimum()
+    {
+        var backoff = new ExponentialBackoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(60), new Random(7));
+        var firsts = Enumerable.Range(0, 20).Select(_ => { backoff.Reset(); return backoff.Next(); }).ToHashSet();
+        Assert.True(firsts.Count > 10, "jitter spreads the delays");
+        Assert.All(firsts, d => Assert.InRange(d.TotalMilliseconds, 80, 120));
+    }
+
+    [Fact]
+    public void CircuitBreaker_OpensAtThreshold_AndClosesAfterDuration()
+    {
+        var time = new FakeTimeProvider();
+        var breaker = new CircuitBreaker(3, TimeSpan.FromSeconds(30), time);
+        Assert.False(breaker.RecordFault());
+        breaker.RecordSuccess();
+        Assert.False(breaker.RecordFault());
+        Assert.False(breaker.RecordFault());
+        Assert.True(breaker.RecordFault());
+        Assert.NotNull(breaker.OpenUntil);
+
+        time.Advance(TimeSpan.FromSeconds(29));
+        Assert.NotNull(breaker.OpenUntil);
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Null(breaker.OpenUntil);
+    }
+
+    [Fact]
+    public void WorkerHealth_ReportsStuckLoop_OnlyAfterThreshold()
+    {
+        var time = new FakeTimeProvider();
+        var state = new WorkerState(time);
+        var health = new WorkerHealth(state, Microsoft.Extensions.Options.Options.Create(new WorkerOptions()), time);
+        state.Beat("queue-listener");
+        time.Advance(health.StuckThreshold - TimeSpan.FromSeconds(1));
+        Assert.Empty(health.StuckLoops());
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(["queue-listener"], health.StuckLoops());
+    }
+}

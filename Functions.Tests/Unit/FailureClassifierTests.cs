@@ -1,0 +1,45 @@
+using Azure;
+using FunctionsWorker.Jobs;
+
+namespace Functions.Tests.Unit;
+
+public sealed class FailureClassifierTests
+{
+    public static TheoryData<Exception, FailureClass, string> Exceptions => new()
+    {
+        { new InvalidJobException("blob-not-found", "gone"), FailureClass.Permanent, "blob-not-found" },
+        { new TransientJobException("throttled", "slow down"), FailureClass.Transient, "throttled" },
+        { new WorkerFaultException("model-not-ready", "not loaded"), FailureClass.WorkerFault, "model-not-ready" },
+        { new RequestFailedException(503, "busy"), FailureClass.Transient, "storage-unavailable" },
+        { new RequestFailedException(429, "throttled"), FailureClass.Transient, "storage-unavailable" },
+        { new RequestFailedException(403, "forbidden"), FailureClass.Transient, "storage-error" },
+        { new AggregateException(new RequestFailedException(0, "refused"), new RequestFailedException(0, "refused")), FailureClass.Transient, "storage-unavailable" },
+        { new TimeoutException(), FailureClass.Transient, "timeout" },
+        { new IOException("reset"), FailureClass.Transient, "io-error" },
+        { new NullReferenceException(), FailureClass.WorkerFault, "unexpected-error" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Exceptions))]
+    public void Classify_SortsExceptionsIntoTheThreeClasses(Exception exception, FailureClass expected, string errorType) =>
+        Assert.Equal((expected, errorType), FailureClassifier.Classify(exception));
+
+    [Fact]
+    public void Permanent_GoesToPoison_OnFirstAttempt() =>
+        Assert.Equal(JobDispositionKind.Poison, FailureClassifier.Decide(FailureClass.Permanent, 1, 5, TimeSpan.FromSeconds(10)).Kind);
+
+    [Fact]
+    public void Transient_IsReleasedWithVisibilityTimeout_UntilMaxDequeueCount()
+    {
+        var early = FailureClassifier.Decide(FailureClass.Transient, 4, 5, TimeSpan.FromSeconds(10));
+        Assert.Equal(JobDisposition.Release(TimeSpan.FromSeconds(10)), early);
+        Assert.Equal(JobDispositionKind.Poison, FailureClassifier.Decide(FailureClass.Transient, 5, 5, TimeSpan.FromSeconds(10)).Kind);
+    }
+
+    [Fact]
+    public void WorkerFault_IsReleasedAtOnce_ButStillPoisonedAtMaxDequeueCount()
+    {
+        Assert.Equal(JobDisposition.Release(TimeSpan.Zero), FailureClassifier.Decide(FailureClass.WorkerFault, 1, 5, TimeSpan.FromMinutes(5)));
+        Assert.Equal(JobDispositionKind.Poison, FailureClassifier.Decide(FailureClass.WorkerFault, 5, 5, TimeSpan.FromMinutes(5)).Kind);
+    }
+}

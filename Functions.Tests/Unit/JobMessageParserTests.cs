@@ -1,0 +1,70 @@
+using FunctionsWorker.Jobs;
+
+namespace Functions.Tests.Unit;
+
+public sealed class JobMessageParserTests
+{
+    private static readonly HashSet<string> Pipelines = ["thumbnail", "ocr"];
+
+    [Fact]
+    public void Parse_FullMessage_ReadsEveryField()
+    {
+        var job = JobMessageParser.Parse("""
+            { "jobId": "7c1e2d7e-a", "pipeline": "ocr", "input": { "container": "inputs", "blob": "scans/page-1.png" },
+              "output": { "container": "results", "prefix": "x/y/" }, "parameters": { "maxSide": 640 }, "replyTo": "done" }
+            """, Pipelines);
+        Assert.Equal("7c1e2d7e-a", job.JobId);
+        Assert.Equal(new BlobReference("inputs", "scans/page-1.png"), job.Input);
+        Assert.Equal(("results", "x/y/"), (job.OutputContainer, job.OutputPrefix));
+        Assert.Equal(640, job.Parameters!["maxSide"]!.GetValue<int>());
+        Assert.Equal("done", job.ReplyTo);
+    }
+
+    [Fact]
+    public void Parse_WithoutOutput_DefaultsToOutputsContainerAndJobIdPrefix()
+    {
+        var job = JobMessageParser.Parse("""{ "jobId": "j1", "pipeline": "ocr", "input": { "container": "inputs", "blob": "a.png" } }""", Pipelines);
+        Assert.Equal(("outputs", "j1/"), (job.OutputContainer, job.OutputPrefix));
+        Assert.Null(job.Parameters);
+        Assert.Null(job.ReplyTo);
+    }
+
+    [Theory]
+    [InlineData("not json", "invalid-json")]
+    [InlineData("[1,2]", "invalid-json")]
+    [InlineData("""{ "pipeline": "ocr", "input": { "container": "inputs", "blob": "a.png" } }""", "invalid-message")]
+    [InlineData("""{ "jobId": "j", "input": { "container": "inputs", "blob": "a.png" } }""", "invalid-message")]
+    [InlineData("""{ "jobId": "j", "pipeline": "ocr" }""", "invalid-message")]
+    [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "inputs" } }""", "invalid-message")]
+    [InlineData("""{ "jobId": 42, "pipeline": "ocr", "input": { "container": "inputs", "blob": "a.png" } }""", "invalid-message")]
+    [InlineData("""{ "jobId": "has space", "pipeline": "ocr", "input": { "container": "inputs", "blob": "a.png" } }""", "invalid-job-id")]
+    [InlineData("""{ "jobId": "j", "pipeline": "warp", "input": { "container": "inputs", "blob": "a.png" } }""", "unknown-pipeline")]
+    [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "inputs", "blob": "a/../../b.png" } }""", "invalid-blob-name")]
+    [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "inputs", "blob": "http://x/y.png" } }""", "invalid-blob-name")]
+    [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "inputs", "blob": "/etc/passwd" } }""", "invalid-blob-name")]
+    [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "Inputs!", "blob": "a.png" } }""", "invalid-blob-name")]
+    [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "inputs", "blob": "a.png" }, "parameters": [1] }""", "invalid-message")]
+    [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "inputs", "blob": "a.png" }, "replyTo": "Not A Queue" }""", "invalid-message")]
+    public void Parse_Invalid_ThrowsPermanentErrorOfTheRightType(string body, string errorType)
+    {
+        var error = Assert.Throws<InvalidJobException>(() => JobMessageParser.Parse(body, Pipelines));
+        Assert.Equal(errorType, error.ErrorType);
+        Assert.Equal(FailureClass.Permanent, error.FailureClass);
+    }
+
+    [Fact]
+    public void Parse_HugeValue_IsEchoedShortened()
+    {
+        var pipeline = new string('x', 40_000);
+        var error = Assert.Throws<InvalidJobException>(() => JobMessageParser.Parse(
+            $$"""{ "jobId": "j", "pipeline": "{{pipeline}}", "input": { "container": "inputs", "blob": "a.png" } }""", Pipelines));
+        Assert.InRange(error.Message.Length, 1, 400);
+    }
+
+    [Theory]
+    [InlineData("""{ "jobId": "keep-me", "pipeline": "nope" }""", "keep-me")]
+    [InlineData("""{ "jobId": "bad id" }""", null)]
+    [InlineData("{{{", null)]
+    public void TryReadJobId_FindsValidJobIdOfAnInvalidMessage(string body, string? expected) =>
+        Assert.Equal(expected, JobMessageParser.TryReadJobId(body));
+}
