@@ -95,7 +95,7 @@ public sealed class JobFlowTests(AzuriteFixture azurite)
         await worker.Queue.WaitForStateAsync("once-1", Wait, "Succeeded");
 
         await worker.Queue.SendAsync(job);
-        await WaitUntilAsync(async () => await worker.Queue.ApproximateCountAsync() == 0 && worker.Services.GetRequiredService<WorkerState>().InFlight == 0);
+        await Eventually.HoldsAsync(async () => await worker.Queue.ApproximateCountAsync() == 0 && worker.Services.GetRequiredService<WorkerState>().InFlight == 0);
         Assert.Equal(1, counting.Runs);
         Assert.Empty(await worker.Queue.PeekPoisonAsync());
     }
@@ -141,7 +141,7 @@ public sealed class JobFlowTests(AzuriteFixture azurite)
 
         gate.Open();
         await worker.Queue.WaitForStateAsync("wait-1", Wait, "Succeeded");
-        await WaitUntilAsync(async () => (await worker.Http.GetAsync("/api/ready")).StatusCode == HttpStatusCode.OK);
+        await Eventually.HoldsAsync(async () => (await worker.Http.GetAsync("/api/ready")).StatusCode == HttpStatusCode.OK);
     }
 
     [Fact]
@@ -149,11 +149,11 @@ public sealed class JobFlowTests(AzuriteFixture azurite)
     {
         var flaky = new FailingWarmup(failures: 2);
         await using var worker = await TestWorker.StartAsync(azurite, services: s => s.AddSingleton<IWarmupTask>(flaky));
-        await WaitUntilAsync(async () => (await worker.Http.GetFromJsonAsync<JsonObject>("/api/status"))!["lastErrors"]!.AsArray().Count > 0);
+        await Eventually.HoldsAsync(async () => (await worker.Http.GetFromJsonAsync<JsonObject>("/api/status"))!["lastErrors"]!.AsArray().Count > 0);
         var health = await worker.Http.GetFromJsonAsync<JsonObject>("/api/health");
         Assert.Contains(health!["status"]!.GetValue<string>(), new[] { "degraded", "healthy" });
 
-        await WaitUntilAsync(async () => (await worker.Http.GetAsync("/api/ready")).StatusCode == HttpStatusCode.OK);
+        await Eventually.HoldsAsync(async () => (await worker.Http.GetAsync("/api/ready")).StatusCode == HttpStatusCode.OK);
         Assert.Equal(3, flaky.Attempts);
         var status = await worker.Http.GetFromJsonAsync<JsonObject>("/api/status");
         Assert.Contains("model store offline", status!["lastErrors"]!.ToJsonString(), StringComparison.Ordinal);
@@ -209,14 +209,5 @@ public sealed class JobFlowTests(AzuriteFixture azurite)
         request.Headers.Add("x-functions-key", "s3cret");
         Assert.Equal(HttpStatusCode.OK, (await worker.Http.SendAsync(request)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await worker.Http.GetAsync("/api/health")).StatusCode);
-    }
-
-    internal static async Task WaitUntilAsync(Func<Task<bool>> condition, int seconds = 30)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-        while (!await condition())
-        {
-            await Task.Delay(100, cts.Token);
-        }
     }
 }
