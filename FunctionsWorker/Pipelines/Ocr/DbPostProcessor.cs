@@ -128,7 +128,7 @@ internal sealed class DbPostProcessor(float binaryThreshold, float boxThreshold,
         {
             for (var x = xMin; x <= xMax; x++)
             {
-                if (QuadGeometry.Contains(box, x, y))
+                if (QuadGeometry.Contains(corners, x, y))
                 {
                     sum += map[y * width + x];
                     count++;

@@ -168,15 +168,14 @@ internal static class QuadGeometry
         return result;
     }
 
-    /// <summary>Whether <paramref name="point"/> lies inside or on a convex quad (either winding).</summary>
-    public static bool Contains(TextQuad quad, float x, float y)
+    /// <summary>Whether the point lies inside or on a convex polygon (either winding).</summary>
+    public static bool Contains(ReadOnlySpan<SKPoint> corners, float x, float y)
     {
-        var corners = quad.ToArray();
         var sign = 0;
-        for (var i = 0; i < 4; i++)
+        for (var i = 0; i < corners.Length; i++)
         {
             var a = corners[i];
-            var b = corners[(i + 1) % 4];
+            var b = corners[(i + 1) % corners.Length];
             var cross = (b.X - a.X) * (y - a.Y) - (b.Y - a.Y) * (x - a.X);
             if (Math.Abs(cross) < 1e-3f)
             {

@@ -1,4 +1,5 @@
 using FunctionsWorker.Inference;
+using FunctionsWorker.Jobs;
 using SkiaSharp;
 
 namespace FunctionsWorker.Pipelines.Ocr;
@@ -31,7 +32,7 @@ internal sealed class TextRecognizer(CharacterDictionary dictionary, int batchSi
             var (steps, classes) = (output.Shape[1], output.Shape[2]);
             if (classes != dictionary.ClassCount)
             {
-                throw new InvalidOperationException(
+                throw new WorkerFaultException("ocr-dictionary-mismatch",
                     $"The recognition model outputs {classes} classes but the dictionary has {dictionary.ClassCount} (blank and space included).");
             }
 
