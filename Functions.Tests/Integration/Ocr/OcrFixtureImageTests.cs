@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Functions.Tests.Fixtures;
+using FunctionsWorker.Pipelines;
+using Xunit.Abstractions;
+
+namespace Functions.Tests.Integration.Ocr;
+
+/// <summary>OCR over the committed real-looking fixtures; each PNG has a .txt beside it with the expected reading-order text.</summary>
+[Collection(OcrModelsFixture.Collection)]
+public sealed class OcrFixtureImageTests(OcrModelsFixture models, ITestOutputHelper output)
+{
+    /// <summary>Set to 1 to redraw the committed PNGs with <see cref="FixtureImageGenerator"/> (then review and commit them).</summary>
+    private const string RegenerateVariable = "OCR_REGENERATE_FIXTURES";
+
+    private static string ImagesDirectory => Path.Combine(RepositoryPaths.Root, "Functions.Tests", "Fixtures", "Images");
+
+    [Theory]
+    [InlineData("receipt")]
+    [InlineData("screenshot")]
+    public async Task CommittedFixture_IsReadInOrder_WithinTwoPercentCer(string name)
+    {
+        var png = await File.ReadAllBytesAsync(Path.Combine(ImagesDirectory, name + ".png"));
+        var expected = (await File.ReadAllTextAsync(Path.Combine(ImagesDirectory, name + ".txt"))).ReplaceLineEndings("\n").TrimEnd('\n');
+
+        var result = await models.Pipeline.RunAsync(new PipelineContext
+        {
+            JobId = name,
+            InputName = name + ".png",
+            Input = BinaryData.FromBytes(png),
+            Parameters = new PipelineParameters(new JsonObject { ["overlay"] = true }),
+        }, CancellationToken.None);
+
+        var recognised = result.Summary["text"]!.GetValue<string>();
+        var cer = CharacterErrorRate.Of(CharacterErrorRate.WithoutWhitespace(expected), CharacterErrorRate.WithoutWhitespace(recognised));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name}: CER {cer:P2} (with spaces {CharacterErrorRate.Of(expected, recognised):P2}) timingsMs={result.Summary["timingsMs"]!.ToJsonString()}"));
+        foreach (var line in result.Summary["lines"]!.AsArray())
+        {
+            output.WriteLine($"  {line!["box"]!.ToJsonString()} {line["confidence"]} {line["text"]}");
+        }
+
+        var found = result.Summary["lines"]!.AsArray().Select(l => CharacterErrorRate.WithoutWhitespace(l!["text"]!.GetValue<string>())).ToList();
+        var missing = expected.Split('\n').Where(line => !found.Any(f => CharacterErrorRate.Of(CharacterErrorRate.WithoutWhitespace(line), f) <= 0.1));
+        Assert.Empty(missing);
+        Assert.True(cer <= 0.02, $"CER {cer:P2} exceeds 2%");
+        Assert.Contains(result.Outputs, o => o.Name == "overlay.png");
+    }
+
+    [Fact]
+    public void Regenerate_FixtureImages_OnlyWhenAsked()
+    {
+        if (Environment.GetEnvironmentVariable(RegenerateVariable) != "1")
+        {
+            return;
+        }
+
+        foreach (var (name, draw) in FixtureImageGenerator.All)
+        {
+            File.WriteAllBytes(Path.Combine(ImagesDirectory, name + ".png"), draw());
+            output.WriteLine($"wrote {name}.png");
+        }
+    }
+}

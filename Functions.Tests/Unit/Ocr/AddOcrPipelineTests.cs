@@ -1,0 +1,78 @@
+using Functions.Tests.Fixtures;
+using FunctionsWorker.Imaging;
+using FunctionsWorker.Inference;
+using FunctionsWorker.Pipelines;
+using FunctionsWorker.Pipelines.Ocr;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Functions.Tests.Unit.Ocr;
+
+public sealed class AddOcrPipelineTests
+{
+    [Fact]
+    public async Task Defaults_ResolveTheNpmDictionary_AndRegisterTheOcrPipeline()
+    {
+        using var host = Build([]);
+        await host.StartAsync();
+
+        var pipeline = Assert.Single(host.Services.GetServices<IPipeline>());
+        Assert.Equal("ocr", pipeline.Name);
+        Assert.Equal(["ocr-det", "ocr-rec"], pipeline.RequiredModels);
+        var options = host.Services.GetRequiredService<IOptions<OcrOptions>>().Value;
+        Assert.True(Path.IsPathFullyQualified(options.DictionaryPath));
+        Assert.True(File.Exists(options.DictionaryPath));
+        Assert.Equal(960, options.MaxSide);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task ConfiguredModelNames_AreTheRequiredModels()
+    {
+        using var host = Build(new()
+        {
+            ["Pipelines:Ocr:DetectionModel"] = "det-v5",
+            ["Pipelines:Ocr:RecognitionModel"] = "rec-v5",
+        });
+        await host.StartAsync();
+
+        Assert.Equal(["det-v5", "rec-v5"], host.Services.GetServices<IPipeline>().Single().RequiredModels);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task MissingDictionary_FailsStartup_NamingTheSetting()
+    {
+        using var host = Build(new() { ["Pipelines:Ocr:DictionaryPath"] = "/nonexistent/keys.txt" });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains("Pipelines:Ocr:DictionaryPath", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OutOfRangeSettings_FailStartup()
+    {
+        using var host = Build(new() { ["Pipelines:Ocr:MaxSide"] = "10", ["Pipelines:Ocr:BoxThreshold"] = "1.5" });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains("Pipelines:Ocr:MaxSide", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Pipelines:Ocr:BoxThreshold", error.Message, StringComparison.Ordinal);
+    }
+
+    private static IHost Build(Dictionary<string, string?> settings)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            DisableDefaults = true,
+        });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddSingleton<IModelProvider>(new StaticModelProvider(new Dictionary<string, ModelRunner>()));
+        builder.Services.AddSingleton(new ImageDecoder(Options.Create(new ImagingOptions())));
+        builder.Services.AddLogging();
+        builder.AddOcrPipeline();
+        return builder.Build();
+    }
+}

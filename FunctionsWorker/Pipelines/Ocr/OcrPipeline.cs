@@ -1,0 +1,174 @@
+using System.Text.Json.Nodes;
+using FunctionsWorker.Imaging;
+using FunctionsWorker.Inference;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SkiaSharp;
+
+namespace FunctionsWorker.Pipelines.Ocr;
+
+/// <summary>
+/// The <c>ocr</c> pipeline (PP-OCRv4): detects text lines, reads each, and returns them in reading order with their
+/// boxes; <c>parameters.maxSide</c> bounds the detector's input, <c>parameters.overlay</c> adds <c>overlay.png</c>.
+/// </summary>
+internal sealed class OcrPipeline : IPipeline
+{
+    public const string PipelineName = "ocr";
+    public const string OverlayFileName = "overlay.png";
+
+    private readonly OcrOptions _options;
+    private readonly IModelProvider _models;
+    private readonly ImageDecoder _decoder;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly TextDetector _detector;
+    private readonly TextRecognizer _recognizer;
+
+    public OcrPipeline(IOptions<OcrOptions> options, IModelProvider models, ImageDecoder decoder, TimeProvider time, ILogger<OcrPipeline> logger)
+    {
+        _options = options.Value;
+        _models = models;
+        _decoder = decoder;
+        _time = time;
+        _logger = logger;
+        RequiredModels = [_options.DetectionModel, _options.RecognitionModel];
+
+        var dictionary = CharacterDictionary.Load(_options.DictionaryPath);
+        Log.DictionaryLoaded(logger, _options.DictionaryPath, dictionary.ClassCount);
+        _detector = new TextDetector(new DbPostProcessor(_options.BinaryThreshold, _options.BoxThreshold, _options.UnclipRatio, _options.MaxCandidates));
+        _recognizer = new TextRecognizer(dictionary, _options.RecognitionBatchSize);
+    }
+
+    public string Name => PipelineName;
+
+    public IReadOnlyCollection<string> RequiredModels { get; }
+
+    public async Task<PipelineResult> RunAsync(PipelineContext context, CancellationToken cancellationToken)
+    {
+        // Parameters first: a bad job fails before any decoding or inference work.
+        var maxSide = context.Parameters.GetInt32("maxSide", _options.MaxSide, DetectionSize.Multiple, DetectionSize.MaxSideLimit);
+        var wantOverlay = context.Parameters.GetBoolean("overlay", false);
+        var detection = _models.GetRunner(_options.DetectionModel);
+        var recognition = _models.GetRunner(_options.RecognitionModel);
+
+        var started = _time.GetTimestamp();
+        using var image = DecodeOpaque(context.Input);
+        var decoded = _time.GetTimestamp();
+
+        var boxes = await _detector.DetectAsync(detection, image, maxSide, cancellationToken).ConfigureAwait(false);
+        var detected = _time.GetTimestamp();
+
+        var lines = await RecognizeAsync(recognition, image, boxes, cancellationToken).ConfigureAwait(false);
+        var recognized = _time.GetTimestamp();
+
+        var outputs = new List<PipelineOutput>();
+        if (wantOverlay)
+        {
+            using var overlay = OcrOverlay.Draw(image, lines);
+            var png = ImageEncoder.Encode(overlay, "png");
+            outputs.Add(new PipelineOutput(OverlayFileName, png.Content, png.ContentType));
+        }
+
+        var encoded = _time.GetTimestamp();
+        var timings = new OcrTimings(
+            _time.GetElapsedTime(started, decoded),
+            _time.GetElapsedTime(decoded, detected),
+            _time.GetElapsedTime(detected, recognized),
+            _time.GetElapsedTime(recognized, encoded));
+        Log.OcrCompleted(_logger, context.JobId, image.Width, image.Height, lines.Count, boxes.Count,
+            (long)_time.GetElapsedTime(started, encoded).TotalMilliseconds,
+            (long)timings.Decode.TotalMilliseconds, (long)timings.Detect.TotalMilliseconds,
+            (long)timings.Recognize.TotalMilliseconds, (long)timings.Encode.TotalMilliseconds);
+
+        return new PipelineResult(Summarize(image, lines, timings), outputs);
+    }
+
+    private async Task<List<OcrLine>> RecognizeAsync(ModelRunner runner, SKBitmap image, IReadOnlyList<TextQuad> boxes, CancellationToken cancellationToken)
+    {
+        if (boxes.Count == 0)
+        {
+            return [];
+        }
+
+        using var source = SKImage.FromBitmap(image);
+        var strips = new List<SKBitmap>(boxes.Count);
+        try
+        {
+            foreach (var box in boxes)
+            {
+                strips.Add(PerspectiveCrop.Crop(source, box));
+            }
+
+            var texts = await _recognizer.RecognizeAsync(runner, strips, cancellationToken).ConfigureAwait(false);
+            var lines = new List<OcrLine>(boxes.Count);
+            for (var i = 0; i < boxes.Count; i++)
+            {
+                var (text, confidence) = texts[i];
+                text = text.Trim();
+                if (text.Length > 0 && confidence >= _options.MinConfidence)
+                {
+                    lines.Add(new OcrLine(text, confidence, boxes[i]));
+                }
+            }
+
+            return lines;
+        }
+        finally
+        {
+            foreach (var strip in strips)
+            {
+                strip.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Decodes and flattens onto white: transparent pixels of a PNG would otherwise read as black.</summary>
+    private SKBitmap DecodeOpaque(BinaryData input)
+    {
+        using var decoded = _decoder.Decode(input);
+        var opaque = new SKBitmap(new SKImageInfo(decoded.Width, decoded.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        using var canvas = new SKCanvas(opaque);
+        canvas.Clear(SKColors.White);
+        canvas.DrawBitmap(decoded, 0, 0);
+        return opaque;
+    }
+
+    private static JsonObject Summarize(SKBitmap image, List<OcrLine> lines, OcrTimings timings)
+    {
+        var lineArray = new JsonArray();
+        foreach (var line in lines)
+        {
+            var box = new JsonArray();
+            foreach (var point in line.Box.ToArray())
+            {
+                box.Add(new JsonArray((int)MathF.Round(point.X), (int)MathF.Round(point.Y)));
+            }
+
+            lineArray.Add(new JsonObject
+            {
+                ["text"] = line.Text,
+                ["confidence"] = Math.Round(line.Confidence, 4),
+                ["box"] = box,
+            });
+        }
+
+        return new JsonObject
+        {
+            ["text"] = string.Join('\n', lines.Select(l => l.Text)),
+            ["lines"] = lineArray,
+            ["width"] = image.Width,
+            ["height"] = image.Height,
+            ["timingsMs"] = new JsonObject
+            {
+                ["decode"] = Milliseconds(timings.Decode),
+                ["detect"] = Milliseconds(timings.Detect),
+                ["recognize"] = Milliseconds(timings.Recognize),
+                ["encode"] = Milliseconds(timings.Encode),
+            },
+        };
+    }
+
+    private static double Milliseconds(TimeSpan elapsed) => Math.Round(elapsed.TotalMilliseconds, 1);
+
+    private readonly record struct OcrTimings(TimeSpan Decode, TimeSpan Detect, TimeSpan Recognize, TimeSpan Encode);
+}

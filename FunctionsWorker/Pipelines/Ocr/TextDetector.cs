@@ -1,0 +1,53 @@
+using FunctionsWorker.Inference;
+using SkiaSharp;
+
+namespace FunctionsWorker.Pipelines.Ocr;
+
+/// <summary>Finds text lines with the PP-OCR DB model: resize, normalise, run, post-process, reading order.</summary>
+internal sealed class TextDetector(DbPostProcessor postProcessor)
+{
+    // ImageNet statistics as PaddleOCR applies them: its images come from cv2 in BGR order and the constants are
+    // applied per channel in that order, so the model was trained on B,G,R planes normalised with these values.
+    private static readonly float[] Mean = [0.485f, 0.456f, 0.406f];
+    private static readonly float[] Std = [0.229f, 0.224f, 0.225f];
+
+    /// <summary>Returns the text boxes of an opaque RGBA image, in its pixels, in reading order.</summary>
+    public async Task<IReadOnlyList<TextQuad>> DetectAsync(ModelRunner runner, SKBitmap image, int maxSide, CancellationToken cancellationToken)
+    {
+        var (width, height) = DetectionSize.Compute(image.Width, image.Height, maxSide);
+        var input = Pack(image, width, height);
+        var outputs = await runner.RunAsync(new Dictionary<string, TensorData> { [runner.Inputs.Keys.First()] = input }, cancellationToken)
+            .ConfigureAwait(false);
+
+        // Output is [1, 1, H, W] probabilities at the input's resolution.
+        var map = outputs[runner.Outputs[0]];
+        var mapHeight = map.Shape[^2];
+        var mapWidth = map.Shape[^1];
+        var boxes = postProcessor.Process(map.Data, mapWidth, mapHeight, image.Width, image.Height);
+        return [.. ReadingOrder.Sort(boxes).Select(i => boxes[i])];
+    }
+
+    private static TensorData Pack(SKBitmap image, int width, int height)
+    {
+        using var resized = image.Width == width && image.Height == height
+            ? image.Copy()
+            : image.Resize(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque), new SKSamplingOptions(SKFilterMode.Linear));
+        var tensor = TensorData.Create([1, 3, height, width]);
+        var pixels = resized.GetPixelSpan();
+        var plane = width * height;
+        var data = tensor.Data;
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                var p = (y * resized.RowBytes) + (x * 4);
+                var i = (y * width) + x;
+                data[i] = ((pixels[p + 2] / 255f) - Mean[0]) / Std[0];
+                data[plane + i] = ((pixels[p + 1] / 255f) - Mean[1]) / Std[1];
+                data[(2 * plane) + i] = ((pixels[p] / 255f) - Mean[2]) / Std[2];
+            }
+        }
+
+        return tensor;
+    }
+}

@@ -1,0 +1,81 @@
+using FunctionsWorker.Inference;
+using FunctionsWorker.Jobs;
+using SkiaSharp;
+
+namespace FunctionsWorker.Pipelines.Ocr;
+
+/// <summary>
+/// Reads text strips with the PP-OCR CTC model: height 48, ratio kept, values in [-1, 1], batches of similar
+/// aspect ratio padded to the widest strip so little of each batch is padding.
+/// </summary>
+internal sealed class TextRecognizer(CharacterDictionary dictionary, int batchSize)
+{
+    public const int InputHeight = 48;
+
+    /// <summary>The narrowest batch width PaddleOCR uses (its 3x48x320 input shape).</summary>
+    private const int MinInputWidth = 320;
+
+    public async Task<(string Text, float Confidence)[]> RecognizeAsync(
+        ModelRunner runner, IReadOnlyList<SKBitmap> strips, CancellationToken cancellationToken)
+    {
+        var results = new (string Text, float Confidence)[strips.Count];
+        var order = Enumerable.Range(0, strips.Count).OrderBy(i => Aspect(strips[i])).ToArray();
+        for (var start = 0; start < order.Length; start += batchSize)
+        {
+            var batch = order.AsSpan(start, Math.Min(batchSize, order.Length - start)).ToArray();
+            var input = Pack(strips, batch);
+            var outputs = await runner.RunAsync(new Dictionary<string, TensorData> { [runner.Inputs.Keys.First()] = input }, cancellationToken)
+                .ConfigureAwait(false);
+
+            // Output is [N, T, classes] softmax probabilities.
+            var output = outputs[runner.Outputs[0]];
+            var (steps, classes) = (output.Shape[1], output.Shape[2]);
+            if (classes != dictionary.ClassCount)
+            {
+                throw new WorkerFaultException("ocr-dictionary-mismatch",
+                    $"The recognition model outputs {classes} classes but the dictionary has {dictionary.ClassCount} (blank and space included).");
+            }
+
+            for (var n = 0; n < batch.Length; n++)
+            {
+                results[batch[n]] = CtcDecoder.Decode(output.Data.AsSpan(n * steps * classes, steps * classes), steps, classes, dictionary);
+            }
+        }
+
+        return results;
+    }
+
+    private static float Aspect(SKBitmap strip) => strip.Width / (float)strip.Height;
+
+    private static TensorData Pack(IReadOnlyList<SKBitmap> strips, int[] batch)
+    {
+        var maxAspect = Math.Max(MinInputWidth / (float)InputHeight, batch.Max(i => Aspect(strips[i])));
+        var width = (int)(InputHeight * maxAspect);
+        var tensor = TensorData.Create([batch.Length, 3, InputHeight, width]);
+        var plane = InputHeight * width;
+        for (var n = 0; n < batch.Length; n++)
+        {
+            var strip = strips[batch[n]];
+            var resizedWidth = Math.Clamp((int)MathF.Ceiling(InputHeight * Aspect(strip)), 1, width);
+            using var resized = strip.Resize(
+                new SKImageInfo(resizedWidth, InputHeight, SKColorType.Rgba8888, SKAlphaType.Opaque),
+                new SKSamplingOptions(SKFilterMode.Linear));
+            var pixels = resized.GetPixelSpan();
+            var offset = n * 3 * plane;
+            for (var y = 0; y < InputHeight; y++)
+            {
+                for (var x = 0; x < resizedWidth; x++)
+                {
+                    var p = (y * resized.RowBytes) + (x * 4);
+                    var i = offset + (y * width) + x;
+                    // BGR planes, as the model was trained; the right padding stays 0 (mid grey).
+                    tensor.Data[i] = (pixels[p + 2] / 127.5f) - 1f;
+                    tensor.Data[plane + i] = (pixels[p + 1] / 127.5f) - 1f;
+                    tensor.Data[(2 * plane) + i] = (pixels[p] / 127.5f) - 1f;
+                }
+            }
+        }
+
+        return tensor;
+    }
+}
