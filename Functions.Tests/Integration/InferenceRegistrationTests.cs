@@ -24,9 +24,13 @@ public sealed class InferenceRegistrationTests : IDisposable
         var warmup = Assert.Single(host.Host.Services.GetServices<IWarmupTask>());
         Assert.Same(cache, warmup);
         await warmup.WarmAsync(CancellationToken.None);
-        Assert.NotNull(cache.GetRunner("identity"));
+        var runner = cache.GetRunner("identity");
 
         await host.DisposeAsync();
+
+        var input = new Dictionary<string, TensorData> { ["x"] = TensorData.Create([1, 3, 2, 2]) };
+        var runFault = await Assert.ThrowsAsync<WorkerFaultException>(() => runner.RunAsync(input, CancellationToken.None));
+        Assert.Equal("model-not-ready", runFault.ErrorType);
 
         var fault = Assert.Throws<WorkerFaultException>(() => cache.GetRunner("identity"));
         Assert.Equal("model-not-ready", fault.ErrorType);

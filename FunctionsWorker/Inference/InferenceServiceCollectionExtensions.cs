@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FunctionsWorker.Inference;
@@ -36,7 +37,12 @@ public static class InferenceServiceCollectionExtensions
         services.TryAddSingleton<IModelSourceOpener>(provider => new BlobModelSourceOpener(provider.GetService<BlobServiceClient>()));
         services.TryAddSingleton<ModelStore>();
         services.TryAddSingleton<ExecutionProviderSelector>();
-        services.TryAddSingleton<ModelCache>();
+        services.TryAddSingleton(provider => new ModelCache(
+            provider.GetRequiredService<IOptions<ModelCatalogOptions>>(),
+            provider.GetRequiredService<ModelStore>(),
+            provider.GetRequiredService<ExecutionProviderSelector>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<ModelCache>>()));
         services.TryAddSingleton<IModelProvider>(provider => provider.GetRequiredService<ModelCache>());
         services.AddSingleton<IWarmupTask>(provider => provider.GetRequiredService<ModelCache>());
         return builder;

@@ -11,7 +11,7 @@ namespace FunctionsWorker.Inference;
 /// fetched, verified, loaded once and warmed with a dummy run, then served until shutdown disposes it.
 /// A model that fails is reported with its reason and the worker stays up.
 /// </summary>
-internal sealed class ModelCache : IModelProvider, IWarmupTask, IDisposable
+public sealed class ModelCache : IModelProvider, IWarmupTask, IDisposable
 {
     private readonly Dictionary<string, ModelEntry> _entries;
     private readonly ModelStore _store;
@@ -23,7 +23,8 @@ internal sealed class ModelCache : IModelProvider, IWarmupTask, IDisposable
     private readonly SemaphoreSlim _warmGate = new(1, 1);
     private int _disposed;
 
-    public ModelCache(
+    // Internal: its collaborators are internal, so AddInference registers it through a factory.
+    internal ModelCache(
         IOptions<ModelCatalogOptions> catalog,
         ModelStore store,
         ExecutionProviderSelector devices,

@@ -158,7 +158,7 @@ internal sealed class ModelStore(
         {
             throw new ModelLoadException(
                 "model-fetch-failed",
-                $"download of {source} failed after {bytes} bytes: {ex.GetType().Name}: {ex.Message}",
+                $"download of {source} failed after {bytes} bytes: {Describe(ex)}",
                 retryable: true,
                 ex);
         }
@@ -230,6 +230,11 @@ internal sealed class ModelStore(
                 retryable: false);
         }
     }
+
+    // Status and code only for storage errors: the SDK's full message carries request details meant for debugging.
+    private static string Describe(Exception ex) => ex is RequestFailedException storage
+        ? $"storage answered {storage.Status} {storage.ErrorCode}"
+        : $"{ex.GetType().Name}: {ex.Message}";
 
     private void DeleteStalePartials(string name)
     {
