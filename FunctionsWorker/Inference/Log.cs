@@ -37,4 +37,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3011, Level = LogLevel.Error, Message = "Model {Model} failed (retryable: {Retryable}): {Reason}")]
     public static partial void ModelFailed(ILogger logger, Exception exception, string model, bool retryable, string reason);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Model {Model}: could not record the verified hash in the model cache directory ({Reason}); the next start hashes the file again")]
+    public static partial void StampNotWritten(ILogger logger, string model, string reason);
 }

@@ -190,7 +190,6 @@ internal sealed class ModelStore(
             throw new ModelLoadException("model-source-missing", $"{source}: there is no file at {path}", retryable: true);
         }
 
-        Directory.CreateDirectory(CacheDirectory);
         var stampPath = FileSourceStampPath(name);
         var stamp = ReadStamp(stampPath);
         if (stamp is not null && stamp.Matches(path, expectedSha256, file))
@@ -215,7 +214,17 @@ internal sealed class ModelStore(
             ThrowIfHashMismatch(name, source, expectedSha256, sha256);
         }
 
-        WriteStamp(stampPath, file, path, sha256);
+        try
+        {
+            Directory.CreateDirectory(CacheDirectory);
+            WriteStamp(stampPath, file, path, sha256);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The file itself is fine; without a stamp the next start only hashes it again.
+            Log.StampNotWritten(logger, name, ex.Message);
+        }
+
         Log.ModelVerified(logger, name, sha256, file.Length);
         return new StoredModel(path, sha256, file.Length, FromCache: false);
     }
