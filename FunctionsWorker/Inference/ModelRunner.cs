@@ -9,14 +9,21 @@ namespace FunctionsWorker.Inference;
 /// </summary>
 public sealed class ModelRunner : IDisposable
 {
+    /// <summary>How long disposal waits for runs in flight before releasing the session anyway.</summary>
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
+
     private readonly InferenceSession _session;
     private readonly SemaphoreSlim _slots;
+    private readonly int _maxConcurrency;
+    private int _pending;
+    private int _disposed;
 
     public ModelRunner(string name, InferenceSession session, int maxConcurrency)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
         Name = name;
         _session = session;
+        _maxConcurrency = maxConcurrency;
         _slots = new SemaphoreSlim(maxConcurrency, maxConcurrency);
         Inputs = session.InputMetadata.ToDictionary(p => p.Key, p => p.Value.Dimensions);
         Outputs = session.OutputMetadata.Keys.ToArray();
@@ -32,17 +39,18 @@ public sealed class ModelRunner : IDisposable
     /// <summary>Requests waiting for a slot or running.</summary>
     public int Pending => Volatile.Read(ref _pending);
 
-    private int _pending;
-
     public async Task<IReadOnlyDictionary<string, TensorData>> RunAsync(
         IReadOnlyDictionary<string, TensorData> inputs, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _pending);
         try
         {
+            ThrowIfDisposed();
             await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
+                ThrowIfDisposed();
+
                 // ONNX Runtime's Run is synchronous and CPU/GPU bound: keep it off the caller's context.
                 return await Task.Run(() => Run(inputs), cancellationToken).ConfigureAwait(false);
             }
@@ -95,9 +103,37 @@ public sealed class ModelRunner : IDisposable
         }
     }
 
+    private void ThrowIfDisposed()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            throw new WorkerFaultException("model-not-ready", $"Model '{Name}' is shutting down.");
+        }
+    }
+
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        // Releasing the native session under a run in flight would crash the process: take every slot first, so
+        // running calls finish and queued ones see the flag. Bounded, because shutdown must not hang on a stuck run.
+        var deadline = Environment.TickCount64 + (long)DrainTimeout.TotalMilliseconds;
+        var taken = 0;
+        while (taken < _maxConcurrency && _slots.Wait(TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64))))
+        {
+            taken++;
+        }
+
         _session.Dispose();
-        _slots.Dispose();
+
+        // Let callers still queued through: they see the flag and fail as a worker fault instead of waiting forever.
+        // The semaphore itself is left to the GC: disposing it would fault those callers with ObjectDisposedException.
+        if (taken > 0)
+        {
+            _slots.Release(taken);
+        }
     }
 }

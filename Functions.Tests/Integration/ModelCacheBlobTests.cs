@@ -1,0 +1,150 @@
+using System.Security.Cryptography;
+using Azure.Storage.Blobs;
+using Functions.Tests.Fixtures;
+using FunctionsWorker.Inference;
+using FunctionsWorker.Jobs;
+
+namespace Functions.Tests.Integration;
+
+/// <summary>Blob model sources against a real Azurite: fetch, verify, reuse across restarts, heal a corrupt copy.</summary>
+public sealed class ModelCacheBlobTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IDisposable
+{
+    private const string ContainerName = "models";
+
+    private readonly TempDirectory _root = new();
+
+    public void Dispose() => _root.Dispose();
+
+    [Fact]
+    public async Task BlobSource_IsFetchedVerifiedAndRuns()
+    {
+        var (source, sha256, bytes) = await UploadAsync(OnnxModelWriter.InvertColours());
+        await using var host = await StartAsync(source, sha256);
+
+        await host.Cache.WarmAsync(CancellationToken.None);
+
+        var status = Assert.Single(host.Cache.GetSnapshot().Models);
+        Assert.Equal(ModelState.Ready, status.State);
+        Assert.Equal(source, status.Source);
+        Assert.Equal(sha256, status.Sha256);
+        Assert.Equal(bytes.Length, status.Bytes);
+        Assert.False(status.FromCache);
+        Assert.NotNull(status.FetchMs);
+        var output = await host.Cache.GetRunner("model").RunAsync(
+            new Dictionary<string, TensorData> { ["x"] = new([0.25f, 0.25f, 0.25f], [1, 3, 1, 1]) }, CancellationToken.None);
+        Assert.Equal([0.75f, 0.75f, 0.75f], output["y"].Data);
+    }
+
+    [Fact]
+    public async Task MissingBlob_ModelFailed_WithClearError()
+    {
+        await ContainerAsync();
+        await using var host = await StartAsync($"blob://{ContainerName}/missing/{Guid.NewGuid():N}.onnx", new string('0', 64));
+
+        var thrown = await Assert.ThrowsAsync<WorkerFaultException>(() => host.Cache.WarmAsync(CancellationToken.None));
+
+        var status = Assert.Single(host.Cache.GetSnapshot().Models);
+        Assert.Equal(ModelState.Failed, status.State);
+        Assert.Contains("does not exist", status.Error);
+        Assert.Contains("BlobNotFound", status.Error);
+        Assert.Contains(status.Error!, thrown.Message);
+    }
+
+    [Fact]
+    public async Task WrongSha256_ModelFailed_NothingUnderTheFinalName()
+    {
+        var (source, sha256, _) = await UploadAsync(OnnxModelWriter.Identity());
+        var wrong = new string('b', 64);
+        await using var host = await StartAsync(source, wrong);
+
+        await Assert.ThrowsAsync<WorkerFaultException>(() => host.Cache.WarmAsync(CancellationToken.None));
+
+        var status = Assert.Single(host.Cache.GetSnapshot().Models);
+        Assert.Contains(sha256, status.Error);
+        Assert.Contains(wrong, status.Error);
+        Assert.Empty(Directory.GetFiles(_root.File("cache")));
+    }
+
+    [Fact]
+    public async Task Restart_ReusesTheVerifiedCopy_WithoutTheSource()
+    {
+        var (source, sha256, _) = await UploadAsync(OnnxModelWriter.InvertColours());
+        await using (var first = await StartAsync(source, sha256))
+        {
+            await first.Cache.WarmAsync(CancellationToken.None);
+            Assert.False(first.Cache.GetSnapshot().Models[0].FromCache);
+        }
+
+        await BlobOf(source).DeleteAsync();
+        await using var second = await StartAsync(source, sha256);
+        await second.Cache.WarmAsync(CancellationToken.None);
+
+        var status = Assert.Single(second.Cache.GetSnapshot().Models);
+        Assert.Equal(ModelState.Ready, status.State);
+        Assert.True(status.FromCache);
+        Assert.Equal(sha256, status.Sha256);
+    }
+
+    [Fact]
+    public async Task TruncatedCachedCopy_IsDeleted_FetchedAgain_AndReady()
+    {
+        var (source, sha256, bytes) = await UploadAsync(OnnxModelWriter.Blur());
+        await using (var first = await StartAsync(source, sha256))
+        {
+            await first.Cache.WarmAsync(CancellationToken.None);
+        }
+
+        var cached = Path.Combine(_root.File("cache"), "model.onnx");
+        await using (var file = new FileStream(cached, FileMode.Open))
+        {
+            file.SetLength(bytes.Length / 2);
+        }
+
+        await using var second = await StartAsync(source, sha256);
+        await second.Cache.WarmAsync(CancellationToken.None);
+
+        var status = Assert.Single(second.Cache.GetSnapshot().Models);
+        Assert.Equal(ModelState.Ready, status.State);
+        Assert.False(status.FromCache);
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(cached));
+    }
+
+    [Fact]
+    public async Task GitLfsPointerBlob_ModelFailed_SaysGitLfsPointer()
+    {
+        var pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a2146\nsize 4718592\n"u8.ToArray();
+        var (source, sha256, _) = await UploadAsync(pointer);
+        await using var host = await StartAsync(source, sha256);
+
+        await Assert.ThrowsAsync<WorkerFaultException>(() => host.Cache.WarmAsync(CancellationToken.None));
+
+        Assert.Contains("Git LFS pointer", host.Cache.GetSnapshot().Models[0].Error);
+        Assert.Empty(Directory.GetFiles(_root.File("cache")));
+    }
+
+    private async Task<(string Source, string Sha256, byte[] Bytes)> UploadAsync(byte[] bytes)
+    {
+        var container = await ContainerAsync();
+        var name = $"{Guid.NewGuid():N}/model.onnx";
+        await container.UploadBlobAsync(name, new BinaryData(bytes));
+        return ($"blob://{ContainerName}/{name}", Convert.ToHexStringLower(SHA256.HashData(bytes)), bytes);
+    }
+
+    private async Task<BlobContainerClient> ContainerAsync()
+    {
+        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(ContainerName);
+        await container.CreateIfNotExistsAsync();
+        return container;
+    }
+
+    private BlobClient BlobOf(string source) =>
+        new BlobServiceClient(azurite.ConnectionString)
+            .GetBlobContainerClient(ContainerName)
+            .GetBlobClient(source[$"blob://{ContainerName}/".Length..]);
+
+    private Task<ModelCacheHost> StartAsync(string source, string sha256) =>
+        ModelCacheHost.StartAsync(
+            _root.Path,
+            new Dictionary<string, string?> { ["Models:model:Source"] = source, ["Models:model:Sha256"] = sha256 },
+            azurite.ConnectionString);
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Options;
+
+namespace FunctionsWorker.Inference;
+
+/// <summary>Checks the <c>Inference</c> section at startup, naming the setting at fault.</summary>
+internal sealed class InferenceOptionsValidator : IValidateOptions<InferenceOptions>
+{
+    public ValidateOptionsResult Validate(string? name, InferenceOptions options)
+    {
+        var failures = new List<string>();
+        if (!Enum.IsDefined(options.Device))
+        {
+            failures.Add($"Inference:Device '{options.Device}' is not one of auto, cuda, cpu.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ModelCacheDirectory))
+        {
+            failures.Add("Inference:ModelCacheDirectory must name a writable directory.");
+        }
+
+        if (options.FetchProgressInterval <= TimeSpan.Zero)
+        {
+            failures.Add("Inference:FetchProgressInterval must be positive.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

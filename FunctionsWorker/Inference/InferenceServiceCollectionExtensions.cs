@@ -1,0 +1,50 @@
+using Azure.Storage.Blobs;
+using FunctionsWorker.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsWorker.Inference;
+
+/// <summary>Registers the model catalog, model store and static model cache.</summary>
+public static class InferenceServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds <c>Inference</c> and <c>Models</c> (validated at startup) and registers the model cache as the
+    /// <see cref="IModelProvider"/> and as an <see cref="IWarmupTask"/>. Blob sources use the
+    /// <see cref="BlobServiceClient"/> singleton registered for AzureWebJobsStorage.
+    /// </summary>
+    public static IHostApplicationBuilder AddInference(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+
+        services.AddOptions<InferenceOptions>()
+            .Bind(builder.Configuration.GetSection(InferenceOptions.SectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InferenceOptions>, InferenceOptionsValidator>());
+
+        services.AddOptions<ModelCatalogOptions>()
+            .Configure<IConfiguration>((catalog, configuration) =>
+                configuration.GetSection(ModelCatalogOptions.SectionName).Bind(catalog.Models))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelCatalogOptions>, ModelCatalogOptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IModelSourceOpener>(provider => new BlobModelSourceOpener(provider.GetService<BlobServiceClient>()));
+        services.TryAddSingleton<ModelStore>();
+        services.TryAddSingleton<ExecutionProviderSelector>();
+        services.TryAddSingleton(provider => new ModelCache(
+            provider.GetRequiredService<IOptions<ModelCatalogOptions>>(),
+            provider.GetRequiredService<ModelStore>(),
+            provider.GetRequiredService<ExecutionProviderSelector>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<ModelCache>>()));
+        services.TryAddSingleton<IModelProvider>(provider => provider.GetRequiredService<ModelCache>());
+        services.AddSingleton<IWarmupTask>(provider => provider.GetRequiredService<ModelCache>());
+        return builder;
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsWorker.Inference;
+
+/// <summary>Log lines of the model cache; sources are logged as blob:// or file:// names, never with credentials.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Inference device: requested {Requested}, effective {Effective} ({Reason})")]
+    public static partial void DeviceSelected(ILogger logger, InferenceDevice requested, InferenceDevice effective, string reason);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Model {Model}: fetching {Source} ({DeclaredBytes} bytes declared)")]
+    public static partial void FetchStarted(ILogger logger, string model, string source, long? declaredBytes);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Model {Model}: fetched {Bytes} of {DeclaredBytes} bytes after {Seconds} s")]
+    public static partial void FetchProgress(ILogger logger, string model, long bytes, long? declaredBytes, long seconds);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Model {Model}: fetched {Bytes} bytes in {ElapsedMs} ms")]
+    public static partial void FetchCompleted(ILogger logger, string model, long bytes, long elapsedMs);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Model {Model}: verified, SHA-256 {Sha256}, {Bytes} bytes")]
+    public static partial void ModelVerified(ILogger logger, string model, string sha256, long bytes);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Model {Model}: reusing the verified copy at {Path}")]
+    public static partial void CachedCopyReused(ILogger logger, string model, string path);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Model {Model}: the cached copy is corrupt ({Problem}); deleting it and fetching once more from the source")]
+    public static partial void CachedCopyCorrupt(ILogger logger, string model, string problem);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Deleted {Path}, left by an interrupted download")]
+    public static partial void StalePartialDeleted(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Model {Model}: no Sha256 configured; the file's SHA-256 is {Sha256} (set Models:{Model}:Sha256 to pin it)")]
+    public static partial void Sha256NotPinned(ILogger logger, string model, string sha256);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "Model {Model} ready on {Device} (from cache: {FromCache}; fetch {FetchMs} ms, load {LoadMs} ms, warm-up {WarmupMs} ms)")]
+    public static partial void ModelReady(ILogger logger, string model, InferenceDevice device, bool fromCache, long fetchMs, long loadMs, long warmupMs);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Error, Message = "Model {Model} failed (retryable: {Retryable}): {Reason}")]
+    public static partial void ModelFailed(ILogger logger, Exception exception, string model, bool retryable, string reason);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Model {Model}: could not record the verified hash in the model cache directory ({Reason}); the next start hashes the file again")]
+    public static partial void StampNotWritten(ILogger logger, string model, string reason);
+}

@@ -1,0 +1,272 @@
+using FunctionsWorker.Hosting;
+using FunctionsWorker.Jobs;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.ML.OnnxRuntime;
+
+namespace FunctionsWorker.Inference;
+
+/// <summary>
+/// The process-wide set of ONNX Runtime sessions, one <see cref="ModelRunner"/> per catalog model: each model is
+/// fetched, verified, loaded once and warmed with a dummy run, then served until shutdown disposes it.
+/// A model that fails is reported with its reason and the worker stays up.
+/// </summary>
+public sealed class ModelCache : IModelProvider, IWarmupTask, IDisposable
+{
+    private readonly Dictionary<string, ModelEntry> _entries;
+    private readonly ModelStore _store;
+    private readonly ExecutionProviderSelector _devices;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<ModelCache> _logger;
+
+    // Serialises warm-up passes so a retry never loads a model twice; never disposed, it owns no wait handle.
+    private readonly SemaphoreSlim _warmGate = new(1, 1);
+    private int _disposed;
+
+    // Internal: its collaborators are internal, so AddInference registers it through a factory.
+    internal ModelCache(
+        IOptions<ModelCatalogOptions> catalog,
+        ModelStore store,
+        ExecutionProviderSelector devices,
+        TimeProvider timeProvider,
+        ILogger<ModelCache> logger)
+    {
+        _store = store;
+        _devices = devices;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _entries = catalog.Value.Models.ToDictionary(
+            model => model.Key,
+            model => new ModelEntry(model.Key, model.Value, ModelSource.Parse(model.Value.Source)),
+            StringComparer.OrdinalIgnoreCase);
+    }
+
+    public string Name => "models";
+
+    /// <summary>True when every catalog model is warm (and so when the catalog is empty).</summary>
+    public bool AllReady => _entries.Values.All(entry => entry.State == ModelState.Ready);
+
+    /// <summary>Requested and effective device, and why they differ.</summary>
+    public DeviceStatus Device => _devices.Status;
+
+    public ModelCacheSnapshot GetSnapshot()
+    {
+        var models = _entries.Values
+            .OrderBy(entry => entry.Name, StringComparer.Ordinal)
+            .Select(entry => entry.ToStatus())
+            .ToArray();
+        return new ModelCacheSnapshot(Device, models.All(model => model.State == ModelState.Ready), models);
+    }
+
+    public ModelRunner GetRunner(string modelName)
+    {
+        if (!_entries.TryGetValue(modelName, out var entry))
+        {
+            throw new WorkerFaultException(
+                "model-not-configured", $"Model '{modelName}' is not in the catalog: set 'Models:{modelName}:Source'.");
+        }
+
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            throw new WorkerFaultException("model-not-ready", $"Model '{modelName}' is not available: the worker is shutting down.");
+        }
+
+        if (entry.Runner is { } runner)
+        {
+            return runner;
+        }
+
+        var status = entry.ToStatus();
+        throw new WorkerFaultException(
+            "model-not-ready",
+            status.Error is null
+                ? $"Model '{modelName}' is not ready yet ({status.State})."
+                : $"Model '{modelName}' is not ready ({status.State}): {status.Error}");
+    }
+
+    /// <summary>
+    /// Loads every model that is not Ready, in parallel, and completes only when all are Ready; otherwise throws
+    /// with each model's reason so the warm-up service retries. A retry fetches again only models whose failure may
+    /// pass (storage unreachable, blob not uploaded yet); a model with wrong content stays Failed until a restart.
+    /// </summary>
+    public async Task WarmAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await _warmGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var loads = _entries.Values
+                .Where(entry => entry.Runner is null && !entry.FailedPermanently)
+                .Select(entry => LoadAsync(entry, cancellationToken));
+            await Task.WhenAll(loads).ConfigureAwait(false);
+        }
+        finally
+        {
+            _warmGate.Release();
+        }
+
+        var notReady = _entries.Values
+            .Select(entry => entry.ToStatus())
+            .Where(status => status.State != ModelState.Ready)
+            .Select(status => $"{status.Name}: {status.Error ?? status.State.ToString()}")
+            .ToList();
+        if (notReady.Count > 0)
+        {
+            throw new WorkerFaultException("models-not-ready", $"{notReady.Count} model(s) not ready: {string.Join("; ", notReady)}");
+        }
+    }
+
+    public void Dispose()
+    {
+        // Registered under several service types, so the container may call this more than once.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        foreach (var entry in _entries.Values)
+        {
+            entry.DetachRunner()?.Dispose();
+        }
+    }
+
+    private async Task LoadAsync(ModelEntry entry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stored = await FetchAsync(entry, cancellationToken).ConfigureAwait(false);
+            (InferenceSession Session, InferenceDevice Device) loaded;
+            var loadStarted = _timeProvider.GetTimestamp();
+            try
+            {
+                entry.SetState(ModelState.Loading);
+                loaded = await Task.Run(() => CreateSession(entry, stored.Path), cancellationToken).ConfigureAwait(false);
+            }
+            catch (ModelLoadException ex) when (stored.FromCache)
+            {
+                // The copy was trusted on its stamp alone; ONNX Runtime says otherwise, so heal it from the source once.
+                Log.CachedCopyCorrupt(_logger, entry.Name, ex.Message);
+                _store.Evict(entry.Name);
+                stored = await FetchAsync(entry, cancellationToken).ConfigureAwait(false);
+                entry.SetState(ModelState.Loading);
+                loadStarted = _timeProvider.GetTimestamp();
+                loaded = await Task.Run(() => CreateSession(entry, stored.Path), cancellationToken).ConfigureAwait(false);
+            }
+
+            var runner = CreateRunner(entry, loaded.Session);
+            entry.SetLoaded(loaded.Device, ElapsedMs(loadStarted));
+            var warmupMs = await WarmUpAsync(entry, runner, cancellationToken).ConfigureAwait(false);
+            entry.SetReady(runner, warmupMs);
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                entry.DetachRunner()?.Dispose();
+                return;
+            }
+
+            var status = entry.ToStatus();
+            Log.ModelReady(_logger, entry.Name, loaded.Device, status.FromCache, status.FetchMs ?? 0, status.LoadMs ?? 0, warmupMs);
+        }
+        catch (ModelLoadException ex)
+        {
+            entry.SetFailed(ex.Message, permanently: !ex.Retryable);
+            Log.ModelFailed(_logger, ex, entry.Name, ex.Retryable, ex.Message);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            entry.SetState(ModelState.Pending);
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // Anything else (disk full, access denied) is recorded on the model and retried by the next warm-up pass.
+            var reason = $"{entry.Source}: {ex.GetType().Name}: {ex.Message}";
+            entry.SetFailed(reason, permanently: false);
+            Log.ModelFailed(_logger, ex, entry.Name, true, reason);
+        }
+    }
+
+    private async Task<StoredModel> FetchAsync(ModelEntry entry, CancellationToken cancellationToken)
+    {
+        var started = _timeProvider.GetTimestamp();
+        var stored = await _store.GetAsync(entry.Name, entry.Source, entry.Options.Sha256, entry.SetState, cancellationToken)
+            .ConfigureAwait(false);
+        entry.SetStored(stored, ElapsedMs(started));
+        return stored;
+    }
+
+    private (InferenceSession Session, InferenceDevice Device) CreateSession(ModelEntry entry, string path)
+    {
+        if (_devices.Status.Effective == InferenceDevice.Cuda)
+        {
+            try
+            {
+                return (OpenSession(entry, path, InferenceDevice.Cuda), InferenceDevice.Cuda);
+            }
+            catch (OnnxRuntimeException cudaError)
+            {
+                // The provider loaded but could not start (no device, driver mismatch): if the same file opens on
+                // CPU, the device is at fault and the whole process moves to CPU; otherwise the file is.
+                var session = OpenSessionOnCpu(entry, path);
+                _devices.FallBackToCpu(cudaError.Message);
+                return (session, InferenceDevice.Cpu);
+            }
+        }
+
+        return (OpenSessionOnCpu(entry, path), InferenceDevice.Cpu);
+    }
+
+    private InferenceSession OpenSessionOnCpu(ModelEntry entry, string path)
+    {
+        try
+        {
+            return OpenSession(entry, path, InferenceDevice.Cpu);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new ModelLoadException(
+                "model-invalid", $"{entry.Source}: ONNX Runtime cannot load the verified file: {ex.Message}", retryable: false, ex);
+        }
+    }
+
+    private InferenceSession OpenSession(ModelEntry entry, string path, InferenceDevice device)
+    {
+        using var sessionOptions = _devices.CreateSessionOptions(entry.Options, device);
+        return new InferenceSession(path, sessionOptions);
+    }
+
+    private static ModelRunner CreateRunner(ModelEntry entry, InferenceSession session)
+    {
+        try
+        {
+            return new ModelRunner(entry.Name, session, entry.Options.MaxConcurrency);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<long> WarmUpAsync(ModelEntry entry, ModelRunner runner, CancellationToken cancellationToken)
+    {
+        var started = _timeProvider.GetTimestamp();
+        try
+        {
+            await runner.RunAsync(WarmupInputs.Create(runner.Inputs), cancellationToken).ConfigureAwait(false);
+            return ElapsedMs(started);
+        }
+        catch (WorkerFaultException ex)
+        {
+            runner.Dispose();
+            throw new ModelLoadException(
+                "model-warmup-failed", $"{entry.Source}: the warm-up run failed: {ex.Message}", retryable: false, ex);
+        }
+        catch
+        {
+            runner.Dispose();
+            throw;
+        }
+    }
+
+    private long ElapsedMs(long started) => (long)_timeProvider.GetElapsedTime(started).TotalMilliseconds;
+}

@@ -1,0 +1,129 @@
+namespace FunctionsWorker.Inference;
+
+/// <summary>One catalog model's mutable state inside the cache; every change and read goes through its lock.</summary>
+internal sealed class ModelEntry(string name, ModelOptions options, ModelSource source)
+{
+    private readonly Lock _gate = new();
+    private ModelState _state = ModelState.Pending;
+    private string? _sha256 = options.Sha256?.ToLowerInvariant();
+    private long? _bytes;
+    private bool _fromCache;
+    private long? _fetchMs;
+    private long? _loadMs;
+    private long? _warmupMs;
+    private InferenceDevice? _device;
+    private string? _error;
+    private ModelRunner? _runner;
+
+    public string Name { get; } = name;
+
+    public ModelOptions Options { get; } = options;
+
+    public ModelSource Source { get; } = source;
+
+    /// <summary>Failed in a way another attempt cannot fix (wrong content): warm-up retries skip it.</summary>
+    public bool FailedPermanently { get; private set; }
+
+    /// <summary>The runner once Ready; read without the lock on the hot path, hence volatile.</summary>
+    public ModelRunner? Runner => Volatile.Read(ref _runner);
+
+    public ModelState State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state;
+            }
+        }
+    }
+
+    public string? Error
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _error;
+            }
+        }
+    }
+
+    public void SetState(ModelState state)
+    {
+        lock (_gate)
+        {
+            _state = state;
+            if (state is ModelState.Fetching or ModelState.Verifying)
+            {
+                _error = null;
+                FailedPermanently = false;
+            }
+        }
+    }
+
+    public void SetStored(StoredModel stored, long fetchMs)
+    {
+        lock (_gate)
+        {
+            _sha256 = stored.Sha256;
+            _bytes = stored.Bytes;
+            _fromCache = stored.FromCache;
+            _fetchMs = fetchMs;
+        }
+    }
+
+    public void SetLoaded(InferenceDevice device, long loadMs)
+    {
+        lock (_gate)
+        {
+            _state = ModelState.Warming;
+            _device = device;
+            _loadMs = loadMs;
+        }
+    }
+
+    public void SetReady(ModelRunner runner, long warmupMs)
+    {
+        lock (_gate)
+        {
+            _warmupMs = warmupMs;
+            _error = null;
+            _state = ModelState.Ready;
+            Volatile.Write(ref _runner, runner);
+        }
+    }
+
+    public void SetFailed(string error, bool permanently)
+    {
+        lock (_gate)
+        {
+            _state = ModelState.Failed;
+            _error = error;
+            FailedPermanently = permanently;
+        }
+    }
+
+    /// <summary>Takes the runner away for disposal; the model is no longer Ready.</summary>
+    public ModelRunner? DetachRunner()
+    {
+        lock (_gate)
+        {
+            if (_state == ModelState.Ready)
+            {
+                _state = ModelState.Pending;
+            }
+
+            return Interlocked.Exchange(ref _runner, null);
+        }
+    }
+
+    public ModelStatus ToStatus()
+    {
+        lock (_gate)
+        {
+            return new ModelStatus(
+                Name, _state, Source.ToString(), _sha256, _bytes, _fromCache, _fetchMs, _loadMs, _warmupMs, _device, _error);
+        }
+    }
+}
