@@ -1,4 +1,6 @@
 using FunctionsWorker.Hosting;
+using FunctionsWorker.Inference;
+using FunctionsWorker.Pipelines.Ocr;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Features;
@@ -41,6 +43,8 @@ public sealed class TestWorker : IAsyncDisposable
         var contentRoot = Directory.CreateTempSubdirectory("worker-test-").FullName;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = contentRoot, EnvironmentName = "Development" });
         builder.AddWorkerHost();
+        builder.AddInference();
+        builder.AddOcrPipeline();
         var all = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,

@@ -45,6 +45,8 @@ public static class InferenceServiceCollectionExtensions
             provider.GetRequiredService<ILogger<ModelCache>>()));
         services.TryAddSingleton<IModelProvider>(provider => provider.GetRequiredService<ModelCache>());
         services.AddSingleton<IWarmupTask>(provider => provider.GetRequiredService<ModelCache>());
+        services.AddSingleton<IStatusSource, ModelCacheStatusSource>();
+        services.AddHostedService<RequiredModelsCheck>();
         return builder;
     }
 }

@@ -61,6 +61,15 @@ public sealed class AddOcrPipelineTests
         Assert.Contains("Pipelines:Ocr:BoxThreshold", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void NotEnabled_RegistersNoOcrPipeline()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory, DisableDefaults = true });
+        builder.AddOcrPipeline();
+        using var host = builder.Build();
+        Assert.Empty(host.Services.GetServices<IPipeline>());
+    }
+
     private static IHost Build(Dictionary<string, string?> settings)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -69,6 +78,7 @@ public sealed class AddOcrPipelineTests
             DisableDefaults = true,
         });
         builder.Configuration.AddInMemoryCollection(settings);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [OcrOptions.EnabledSetting] = "true" });
         builder.Services.AddSingleton<IModelProvider>(new StaticModelProvider(new Dictionary<string, ModelRunner>()));
         builder.Services.AddSingleton(new ImageDecoder(Options.Create(new ImagingOptions())));
         builder.Services.AddLogging();

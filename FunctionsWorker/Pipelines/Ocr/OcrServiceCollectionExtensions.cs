@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -14,6 +15,12 @@ public static class OcrServiceCollectionExtensions
     /// </summary>
     public static IHostApplicationBuilder AddOcrPipeline(this IHostApplicationBuilder builder)
     {
+        // Off unless asked for: a worker that serves OCR must also configure the two models it needs.
+        if (!builder.Configuration.GetValue<bool>(OcrOptions.EnabledSetting))
+        {
+            return builder;
+        }
+
         builder.Services.AddOptionsWithValidateOnStart<OcrOptions>()
             .Bind(builder.Configuration.GetSection(OcrOptions.SectionName));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OcrOptions>, OcrDictionaryPathSetup>());
