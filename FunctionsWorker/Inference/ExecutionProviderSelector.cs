@@ -38,6 +38,9 @@ internal sealed class ExecutionProviderSelector(IOptions<InferenceOptions> optio
                 sessionOptions.IntraOpNumThreads = threads;
             }
 
+            // Idle intra-op threads must not spin: on a small node they would starve the HTTP triggers and the listener.
+            sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+
             if (device == InferenceDevice.Cuda)
             {
                 sessionOptions.AppendExecutionProvider_CUDA(0);
