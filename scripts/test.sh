@@ -18,12 +18,10 @@ dotnet test Functions.Tests/Functions.Tests.csproj -c Release --no-build -nologo
 status=${PIPESTATUS[0]}
 set -e
 
-# One closing line in the plain 'N passed, N failed' form.
-summary=$(grep -E 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$out" | tail -n 1 || true)
-if [ -n "$summary" ]; then
-  failed=$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$summary")
-  passed=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")
-  skipped=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$summary")
-  echo "tests: $passed passed, $failed failed, $skipped skipped"
+# One closing line in the plain 'N passed, N failed' form, from the console logger's totals.
+total() { grep -E "^ +$1: +[0-9]+" "$out" | tail -n 1 | sed -E 's/[^0-9]*([0-9]+).*/\1/'; }
+passed=$(total Passed); failed=$(total Failed); skipped=$(total Skipped)
+if [ -n "$passed$failed" ]; then
+  echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
 fi
 exit "$status"

@@ -103,7 +103,7 @@ public sealed class JobFlowTests(AzuriteFixture azurite)
     [Fact]
     public async Task LeaseRenewal_KeepsLongJobInvisiblePastLeaseDuration()
     {
-        var slow = new ScriptedPipeline("slow", _ => Thread.Sleep(TimeSpan.FromSeconds(5)));
+        var slow = new ScriptedPipeline("slow", ct => Task.Delay(TimeSpan.FromSeconds(5), ct));
         await using var worker = await TestWorker.StartAsync(azurite,
             new Dictionary<string, string?> { ["AzureFunctionsJobHost:worker:leaseDuration"] = "00:00:02" },
             s => s.AddSingleton<IPipeline>(slow));

@@ -24,6 +24,11 @@ public static class WorkerHostExtensions
             console.UseUtcTimestamp = true;
         });
 
+        // Pipelines run CPU-bound work on pool threads; a floor above the core count keeps lease renewals,
+        // the listener and the HTTP triggers from waiting for the pool's slow thread injection.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, Environment.ProcessorCount * 8), io);
+
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptionsWithValidateOnStart<QueuesOptions>().BindConfiguration(QueuesOptions.SectionName);
