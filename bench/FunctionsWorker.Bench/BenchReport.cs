@@ -1,0 +1,10 @@
+namespace FunctionsWorker.Bench;
+
+/// <summary>Everything one bench run measured; written as results.json, summarised in results.md. A skipped section is null.</summary>
+internal sealed record BenchReport(
+    MachineInfo Machine,
+    string Command,
+    IReadOnlyList<string> Images,
+    PipelineReport? Pipeline,
+    QueueReport? Queue,
+    StartupReport? Startup);

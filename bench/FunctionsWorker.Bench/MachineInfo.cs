@@ -1,0 +1,25 @@
+using System.Runtime.InteropServices;
+
+namespace FunctionsWorker.Bench;
+
+/// <summary>What the numbers were measured on.</summary>
+internal sealed record MachineInfo(int Cores, string Cpu, string Os, string Runtime, string OnnxRuntime, string Configuration, DateTimeOffset Date)
+{
+    public static MachineInfo Current() => new(
+        Environment.ProcessorCount,
+        CpuModel(),
+        RuntimeInformation.OSDescription,
+        RuntimeInformation.FrameworkDescription,
+        typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version?.ToString(3) ?? "unknown",
+        RepositoryPaths.Configuration,
+        DateTimeOffset.UtcNow);
+
+    private static string CpuModel()
+    {
+        const string cpuinfo = "/proc/cpuinfo";
+        var line = File.Exists(cpuinfo)
+            ? File.ReadLines(cpuinfo).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))
+            : null;
+        return line?[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim() ?? RuntimeInformation.ProcessArchitecture.ToString();
+    }
+}
