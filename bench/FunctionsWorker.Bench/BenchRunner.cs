@@ -33,7 +33,7 @@ internal sealed class BenchRunner(BenchSettings settings)
             startup = await new StartupBenchmark(settings).RunAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var report = new BenchReport(machine, settings.CommandLine, [.. images.Select(i => i.Name + ".png")], pipeline, queue, startup);
+        var report = new BenchReport(machine, settings.CommandLine, [.. images.Select(i => i.Name + ".png")], pipeline, queue, startup, MachineInfo.LoadAverageNow());
         await ResultsWriter.WriteAsync(report, settings.OutputDirectory, cancellationToken).ConfigureAwait(false);
         Console.WriteLine();
         Console.WriteLine(ResultsWriter.Markdown(report));

@@ -65,7 +65,7 @@ internal sealed class QueueBenchmark(BenchSettings settings, IReadOnlyList<Bench
                 settings.Jobs,
                 settings.QueueRuns,
                 app.Services.GetRequiredService<IOptions<QueuesOptions>>().Value.BatchSize,
-                settings.MaxPollingInterval.ToString("c", CultureInfo.InvariantCulture),
+                settings.MaxPollingInterval.TotalMilliseconds,
                 app.Services.GetRequiredService<ModelCache>().GetSnapshot().Device.Effective.ToString().ToLowerInvariant(),
                 results,
                 Statistics.Round(median, 2),
@@ -150,31 +150,28 @@ internal sealed class QueueBenchmark(BenchSettings settings, IReadOnlyList<Bench
     private static async Task WaitForReadyAsync(Uri address, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(3));
+        var deadline = Stopwatch.StartNew();
         var last = "no answer";
-        while (true)
+        while (deadline.Elapsed < TimeSpan.FromMinutes(3))
         {
             try
             {
-                using var response = await http.GetAsync(new Uri("/api/ready", UriKind.Relative), timeout.Token).ConfigureAwait(false);
+                using var response = await http.GetAsync(new Uri("/api/ready", UriKind.Relative), cancellationToken).ConfigureAwait(false);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;
                 }
 
-                last = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+                last = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (HttpRequestException ex)
             {
                 last = ex.Message;
             }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                throw new TimeoutException($"The worker was not ready within 3 minutes: {last}");
-            }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(100), timeout.Token).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
         }
+
+        throw new TimeoutException($"The worker was not ready within 3 minutes: {last}");
     }
 }

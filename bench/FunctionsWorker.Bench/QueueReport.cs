@@ -8,7 +8,7 @@ internal sealed record QueueReport(
     int Jobs,
     int Runs,
     int BatchSize,
-    string MaxPollingInterval,
+    double MaxPollingIntervalMs,
     string Device,
     IReadOnlyList<QueueRunResult> Results,
     double MedianJobsPerSecond,

@@ -30,6 +30,7 @@ internal static class ResultsWriter
         md.AppendLine();
         Line(md, $"- Date: {m.Date:yyyy-MM-dd HH:mm} UTC");
         Line(md, $"- Machine: {m.Cores} cores ({m.Cpu}), {m.Os}");
+        Line(md, $"- Load average (1/5/15 min): {m.LoadAverage} before, {report.LoadAverageAfter} after (above {m.Cores}, other processes shared the cores)");
         Line(md, $"- Runtime: {m.Runtime}, ONNX Runtime {m.OnnxRuntime}, {m.Configuration} build");
         Line(md, $"- Command: `{report.Command}`");
         Line(md, $"- Images (bench/images): {string.Join(", ", report.Images)}");
@@ -59,7 +60,7 @@ internal static class ResultsWriter
             md.AppendLine();
             Line(md, $"## 2. End to end through Azurite ({queue.Jobs} OCR jobs per run, median of {queue.Runs} runs)");
             md.AppendLine();
-            Line(md, $"Worker hosted in the bench process (Program.cs composition, device {queue.Device}), host.json defaults (batchSize {queue.BatchSize}) except maxPollingInterval {queue.MaxPollingInterval}. Time: first enqueue to the latest `completedAt` of the batch's job records.");
+            Line(md, $"Worker hosted in the bench process (Program.cs composition, device {queue.Device}), host.json defaults (batchSize {queue.BatchSize}) except maxPollingInterval {F(queue.MaxPollingIntervalMs, 0)} ms (the idle back-off cap; 2 s would add up to 2 s before a short batch's first fetch). Time: first enqueue to the latest `completedAt` of the batch's job records.");
             md.AppendLine();
             md.AppendLine("| run | jobs | seconds | jobs/s | median queue wait (ms) | median job duration (ms) |");
             md.AppendLine("|--:|--:|--:|--:|--:|--:|");
