@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
@@ -14,12 +15,19 @@ internal sealed partial class AzuriteProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly Dictionary<string, int> _ports;
+    private readonly ConcurrentQueue<string> _output;
 
-    private AzuriteProcess(Process process, Dictionary<string, int> ports)
+    private AzuriteProcess(Process process, Dictionary<string, int> ports, ConcurrentQueue<string> output)
     {
         _process = process;
         _ports = ports;
+        _output = output;
     }
+
+    /// <summary>Null while Azurite runs; else its exit code and last output lines, for the error that stops the run.</summary>
+    public string? ExitReport => _process.HasExited
+        ? $"Azurite exited with code {_process.ExitCode}. Last output:\n{string.Join('\n', _output.TakeLast(20))}"
+        : null;
 
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
@@ -53,9 +61,11 @@ internal sealed partial class AzuriteProcess : IAsyncDisposable
 
         var ports = new Dictionary<string, int>(StringComparer.Ordinal);
         var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new ConcurrentQueue<string>();
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) =>
         {
+            Keep(output, e.Data);
             var match = e.Data is null ? Match.Empty : ListeningLine().Match(e.Data);
             if (!match.Success)
             {
@@ -71,12 +81,12 @@ internal sealed partial class AzuriteProcess : IAsyncDisposable
                 }
             }
         };
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => Keep(output, e.Data);
         process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("Azurite exited before listening."));
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var azurite = new AzuriteProcess(process, ports);
+        var azurite = new AzuriteProcess(process, ports, output);
         try
         {
             await listening.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
@@ -98,6 +108,20 @@ internal sealed partial class AzuriteProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private static void Keep(ConcurrentQueue<string> output, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        output.Enqueue(line);
+        while (output.Count > 200)
+        {
+            output.TryDequeue(out _);
+        }
     }
 
     [GeneratedRegex(@"Azurite (?<service>Blob|Queue|Table) service is successfully listening at http://[^:]+:(?<port>\d+)")]

@@ -55,7 +55,17 @@ internal sealed class QueueBenchmark(BenchSettings settings, IReadOnlyList<Bench
             var results = new List<QueueRunResult>();
             for (var run = 1; run <= settings.QueueRuns; run++)
             {
-                var result = await RunBatchAsync(queue, table, $"run{run}", settings.Jobs, cancellationToken).ConfigureAwait(false);
+                QueueRunResult result;
+                try
+                {
+                    result = await RunBatchAsync(queue, table, $"run{run}", settings.Jobs, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (azurite.ExitReport is { } exited)
+                {
+                    // A dead emulator shows up as refused connections deep in the SDK: say what actually happened.
+                    throw new InvalidOperationException($"Run {run} failed because Azurite stopped: {exited}", ex);
+                }
+
                 results.Add(result);
                 Console.WriteLine($"  run {run}/{settings.QueueRuns}: {result.Jobs} jobs in {result.Seconds:F2} s = {result.JobsPerSecond:F2} jobs/s");
             }
