@@ -1,0 +1,43 @@
+using System.Diagnostics;
+
+namespace FunctionsWorker.Bench;
+
+/// <summary>Runs the chosen sections in order (pipeline first: the queue section compares against it) and writes the results.</summary>
+internal sealed class BenchRunner(BenchSettings settings)
+{
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var images = BenchImages.Load(settings.ImagesDirectory);
+        var machine = MachineInfo.Current();
+        Console.WriteLine($"{machine.Cores} cores, {machine.Os}, {machine.Runtime}, {settings.Sections.Count} section(s), images: {string.Join(", ", images.Select(i => i.Name))}");
+        var clock = Stopwatch.StartNew();
+
+        PipelineReport? pipeline = null;
+        if (settings.Sections.Contains("pipeline") || settings.Sections.Contains("queue"))
+        {
+            Console.WriteLine("1. OCR pipeline in process");
+            pipeline = await new PipelineBenchmark(settings, images).RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        QueueReport? queue = null;
+        if (settings.Sections.Contains("queue"))
+        {
+            Console.WriteLine("2. End to end through Azurite");
+            queue = await new QueueBenchmark(settings, images).RunAsync(pipeline!.JobsPerSecond, cancellationToken).ConfigureAwait(false);
+        }
+
+        StartupReport? startup = null;
+        if (settings.Sections.Contains("startup"))
+        {
+            Console.WriteLine("3. Process start to first health 200");
+            startup = await new StartupBenchmark(settings).RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var report = new BenchReport(machine, settings.CommandLine, [.. images.Select(i => i.Name + ".png")], pipeline, queue, startup, MachineInfo.LoadAverageNow());
+        await ResultsWriter.WriteAsync(report, settings.OutputDirectory, cancellationToken).ConfigureAwait(false);
+        Console.WriteLine();
+        Console.WriteLine(ResultsWriter.Markdown(report));
+        Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:F0} s: {Path.Combine(settings.OutputDirectory, "results.md")}, results.json");
+        return 0;
+    }
+}

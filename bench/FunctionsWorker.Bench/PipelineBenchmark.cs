@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using FunctionsWorker.Hosting;
+using FunctionsWorker.Pipelines;
+
+namespace FunctionsWorker.Bench;
+
+/// <summary>
+/// Section 1: the <c>ocr</c> pipeline resolved from the real composition, models warmed through the same
+/// <see cref="IWarmupTask"/> the worker runs, then each image one unmeasured run and N measured runs in turn.
+/// </summary>
+internal sealed class PipelineBenchmark(BenchSettings settings, IReadOnlyList<BenchImage> images)
+{
+    private const int WarmupRuns = 1;
+
+    public async Task<PipelineReport> RunAsync(CancellationToken cancellationToken)
+    {
+        var builder = WorkerComposition.CreateBuilder("UseDevelopmentStorage=true", new Dictionary<string, string?>());
+        await using var app = builder.Build();
+
+        // Not started: only the services are used, so no listener polls and no HTTP server competes for the cores.
+        var warmup = Stopwatch.StartNew();
+        foreach (var task in app.Services.GetServices<IWarmupTask>())
+        {
+            await task.WarmAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var modelWarmupMs = warmup.Elapsed.TotalMilliseconds;
+        Console.WriteLine($"  models warm in {modelWarmupMs:F0} ms");
+        var pipeline = app.Services.GetServices<IPipeline>().Single(p => p.Name == "ocr");
+        var parameters = new JsonObject { ["overlay"] = settings.Overlay };
+
+        var runs = images.ToDictionary(image => image.Name, _ => new List<StageTimings>());
+        var lines = new Dictionary<string, int>();
+        for (var round = -WarmupRuns; round < settings.Runs; round++)
+        {
+            foreach (var image in images)
+            {
+                var (timings, lineCount) = await RunOnceAsync(pipeline, image, parameters, cancellationToken).ConfigureAwait(false);
+                lines[image.Name] = lineCount;
+                if (round >= 0)
+                {
+                    runs[image.Name].Add(timings);
+                }
+            }
+
+            Console.WriteLine(round < 0 ? "  warm-up round done" : $"  round {round + 1}/{settings.Runs} done");
+        }
+
+        var results = images
+            .Select(image => new ImageStageResult(image.Name, image.Width, image.Height, lines[image.Name], StageTimings.Median(runs[image.Name]), runs[image.Name]))
+            .ToList();
+        var sequentialMs = Enumerable.Range(0, settings.Jobs).Sum(i => results[i % results.Count].Median.Total);
+        return new PipelineReport(settings.Runs, WarmupRuns, settings.Overlay, Statistics.Round(modelWarmupMs), results, settings.Jobs,
+            Statistics.Round(settings.Jobs / (sequentialMs / 1000), 2));
+    }
+
+    private static async Task<(StageTimings Timings, int Lines)> RunOnceAsync(IPipeline pipeline, BenchImage image, JsonObject parameters, CancellationToken cancellationToken)
+    {
+        var context = new PipelineContext
+        {
+            JobId = "bench-" + image.Name,
+            InputName = image.Name + ".png",
+            Input = BinaryData.FromBytes(image.Content),
+            Parameters = new PipelineParameters((JsonObject)parameters.DeepClone()),
+        };
+        var clock = Stopwatch.StartNew();
+        var result = await pipeline.RunAsync(context, cancellationToken).ConfigureAwait(false);
+        var total = clock.Elapsed.TotalMilliseconds;
+
+        var stages = result.Summary["timingsMs"]!.AsObject();
+        var timings = new StageTimings(
+            stages["decode"]!.GetValue<double>(),
+            stages["detect"]!.GetValue<double>(),
+            stages["recognize"]!.GetValue<double>(),
+            stages["encode"]!.GetValue<double>(),
+            Statistics.Round(total));
+        return (timings, result.Summary["lines"]!.AsArray().Count);
+    }
+}

@@ -1,0 +1,58 @@
+using FunctionsWorker.Hosting;
+using FunctionsWorker.Inference;
+using FunctionsWorker.Pipelines.Ocr;
+
+namespace FunctionsWorker.Bench;
+
+/// <summary>
+/// The worker exactly as Program.cs composes it (AddWorkerHost, AddInference, AddOcrPipeline) with the bench's
+/// settings in memory: the OCR models from node_modules, a loopback port chosen by the OS, warnings-only logging.
+/// </summary>
+internal static class WorkerComposition
+{
+    public const string QueueName = "bench-jobs";
+    public const string TableName = "benchjobs";
+
+    /// <summary>App settings that enable the <c>ocr</c> pipeline on the PP-OCRv4 models installed by npm.</summary>
+    public static Dictionary<string, string?> OcrSettings() => new()
+    {
+        ["Pipelines:Ocr:Enabled"] = "true",
+        ["Models:ocr-det:Source"] = "file://" + Path.Combine(RepositoryPaths.Models, "ch_PP-OCRv4_det_infer.onnx"),
+        ["Models:ocr-rec:Source"] = "file://" + Path.Combine(RepositoryPaths.Models, "ch_PP-OCRv4_rec_infer.onnx"),
+        ["Pipelines:Ocr:DictionaryPath"] = Path.Combine(RepositoryPaths.Models, "ppocr_keys_v1.txt"),
+        ["Inference:ModelCacheDirectory"] = Path.Combine(Path.GetTempPath(), "functions-worker-bench-models"),
+    };
+
+    /// <summary>
+    /// A builder over a fresh content root holding only the repository's host.json (so a developer's
+    /// local.settings.json never leaks into the numbers), with <paramref name="settings"/> layered over it.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(string storageConnectionString, IDictionary<string, string?> settings)
+    {
+        var contentRoot = Directory.CreateTempSubdirectory("worker-bench-").FullName;
+        File.Copy(RepositoryPaths.HostJson, Path.Combine(contentRoot, "host.json"));
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = contentRoot, EnvironmentName = "Production" });
+        builder.AddWorkerHost();
+
+        // After AddWorkerHost (which layers host.json and the environment) so these win; before AddInference and
+        // AddOcrPipeline, which read Pipelines:Ocr:Enabled while composing.
+        var all = new Dictionary<string, string?>(OcrSettings())
+        {
+            ["AzureWebJobsStorage"] = storageConnectionString,
+            ["JobsQueueName"] = QueueName,
+            ["JobsTableName"] = TableName,
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        };
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(all);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.AddInference();
+        builder.AddOcrPipeline();
+        return builder;
+    }
+}
