@@ -65,11 +65,12 @@ public sealed class OcrAccuracyTests(OcrModelsFixture models, ITestOutputHelper 
             }
         }
 
-        var cer = edits / (double)referenceLength;
+        // Spaces count: WordGapSpacer puts back the word breaks the general recogniser drops.
+        var cer = spacedEdits / (double)spacedLength;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"CER over {Cases.Count} images: {cer:P2} ({edits}/{referenceLength}); counting spaces: {spacedEdits / (double)spacedLength:P2} ({spacedEdits}/{spacedLength})"));
+            $"CER over {Cases.Count} images: {cer:P2} ({spacedEdits}/{spacedLength}); without whitespace: {edits / (double)referenceLength:P2} ({edits}/{referenceLength})"));
         Assert.Empty(missing);
-        Assert.True(cer <= 0.02, $"CER {cer:P2} exceeds 2%");
+        Assert.True(cer <= 0.02, $"CER {cer:P2} (spaces counted) exceeds 2%");
     }
 
     [Fact]

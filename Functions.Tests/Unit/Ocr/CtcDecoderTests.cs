@@ -14,6 +14,7 @@ public sealed class CtcDecoderTests
         Assert.Equal("", Dictionary[0]);
         Assert.Equal("a", Dictionary[1]);
         Assert.Equal(" ", Dictionary[4]);
+        Assert.Equal(4, Dictionary.SpaceClass);
     }
 
     [Fact]
@@ -57,6 +58,28 @@ public sealed class CtcDecoderTests
 
         Assert.Equal("ab", text);
         Assert.Equal(0.8f, confidence, 4);
+    }
+
+    [Fact]
+    public void DecodeCharacters_GivesEachRunsSteps_AndTheSpaceHintSinceThePreviousCharacter()
+    {
+        // 'a' over steps 0-1, blanks with the space class at 0.02 in step 3, 'b' at step 4.
+        float[] probabilities =
+        [
+            0.1f, 0.8f, 0.05f, 0.05f, 0,
+            0.1f, 0.8f, 0.05f, 0.05f, 0,
+            0.9f, 0.05f, 0.05f, 0, 0,
+            0.9f, 0.03f, 0.03f, 0.02f, 0.02f,
+            0.1f, 0.1f, 0.7f, 0.1f, 0,
+        ];
+
+        var characters = CtcDecoder.DecodeCharacters(probabilities, 5, 5, Dictionary);
+
+        Assert.Equal(2, characters.Count);
+        Assert.Equal(("a", 0, 1, 1f), (characters[0].Text, characters[0].FirstStep, characters[0].LastStep, characters[0].Centre));
+        Assert.Equal(0f, characters[0].SpaceBefore);
+        Assert.Equal(("b", 4, 4, 4.5f), (characters[1].Text, characters[1].FirstStep, characters[1].LastStep, characters[1].Centre));
+        Assert.Equal(0.02f, characters[1].SpaceBefore);
     }
 
     private static (string Text, float Confidence) Decode(params int[] best)

@@ -16,6 +16,9 @@ internal sealed class CharacterDictionary
     /// <summary>Number of classes the model outputs, blank included.</summary>
     public int ClassCount => _characters.Length;
 
+    /// <summary>The space class, last: PaddleOCR appends it after the dictionary lines when <c>use_space_char</c> is on.</summary>
+    public int SpaceClass => _characters.Length - 1;
+
     /// <summary>The text of class <paramref name="index"/>; the blank is empty.</summary>
     public string this[int index] => _characters[index];
 

@@ -11,18 +11,31 @@ internal static class CtcDecoder
     /// </summary>
     public static (string Text, float Confidence) Decode(ReadOnlySpan<float> probabilities, int steps, int classes, CharacterDictionary dictionary)
     {
+        var characters = DecodeCharacters(probabilities, steps, classes, dictionary);
+        var text = new StringBuilder();
+        foreach (var character in characters)
+        {
+            text.Append(character.Text);
+        }
+
+        return (text.ToString(), Confidence(characters));
+    }
+
+    /// <summary>The kept characters in order, each with the time steps it covers.</summary>
+    public static List<CtcCharacter> DecodeCharacters(ReadOnlySpan<float> probabilities, int steps, int classes, CharacterDictionary dictionary)
+    {
         if (probabilities.Length < steps * classes)
         {
             throw new ArgumentException($"Expected {steps}x{classes} probabilities, got {probabilities.Length}.", nameof(probabilities));
         }
 
-        var text = new StringBuilder();
-        var sum = 0.0;
-        var kept = 0;
+        var characters = new List<CtcCharacter>();
+        var space = new float[steps];
         var previous = -1;
         for (var t = 0; t < steps; t++)
         {
             var row = probabilities.Slice(t * classes, classes);
+            space[t] = dictionary.SpaceClass < row.Length ? row[dictionary.SpaceClass] : 0f;
             var best = 0;
             for (var c = 1; c < row.Length; c++)
             {
@@ -32,16 +45,50 @@ internal static class CtcDecoder
                 }
             }
 
-            if (best != 0 && best != previous && best < dictionary.ClassCount)
+            if (best != 0 && best < dictionary.ClassCount)
             {
-                text.Append(dictionary[best]);
-                sum += row[best];
-                kept++;
+                if (best != previous)
+                {
+                    characters.Add(new CtcCharacter(dictionary[best], t, t, row[best]));
+                }
+                else
+                {
+                    // A repeat extends the run: its end is where the character stops in the strip.
+                    characters[^1] = characters[^1] with { LastStep = t };
+                }
             }
 
             previous = best;
         }
 
-        return (text.ToString(), kept == 0 ? 0f : (float)(sum / kept));
+        for (var i = 1; i < characters.Count; i++)
+        {
+            var hint = 0f;
+            for (var t = characters[i - 1].FirstStep; t <= characters[i].LastStep; t++)
+            {
+                hint = Math.Max(hint, space[t]);
+            }
+
+            characters[i] = characters[i] with { SpaceBefore = hint };
+        }
+
+        return characters;
+    }
+
+    /// <summary>Mean best probability of the kept characters, 0 when there are none.</summary>
+    public static float Confidence(IReadOnlyList<CtcCharacter> characters)
+    {
+        if (characters.Count == 0)
+        {
+            return 0f;
+        }
+
+        var sum = 0.0;
+        foreach (var character in characters)
+        {
+            sum += character.Probability;
+        }
+
+        return (float)(sum / characters.Count);
     }
 }

@@ -23,7 +23,7 @@ internal sealed class TextRecognizer(CharacterDictionary dictionary, int batchSi
         for (var start = 0; start < order.Length; start += batchSize)
         {
             var batch = order.AsSpan(start, Math.Min(batchSize, order.Length - start)).ToArray();
-            var input = Pack(strips, batch);
+            var (input, inkColumns) = Pack(strips, batch);
             var outputs = await runner.RunAsync(new Dictionary<string, TensorData> { [runner.Inputs.Keys.First()] = input }, cancellationToken)
                 .ConfigureAwait(false);
 
@@ -38,7 +38,9 @@ internal sealed class TextRecognizer(CharacterDictionary dictionary, int batchSi
 
             for (var n = 0; n < batch.Length; n++)
             {
-                results[batch[n]] = CtcDecoder.Decode(output.Data.AsSpan(n * steps * classes, steps * classes), steps, classes, dictionary);
+                var characters = CtcDecoder.DecodeCharacters(output.Data.AsSpan(n * steps * classes, steps * classes), steps, classes, dictionary);
+                var text = WordGapSpacer.Join(characters, input.Shape[3] / (float)steps, inkColumns[n], InputHeight);
+                results[batch[n]] = (text, CtcDecoder.Confidence(characters));
             }
         }
 
@@ -47,12 +49,14 @@ internal sealed class TextRecognizer(CharacterDictionary dictionary, int batchSi
 
     private static float Aspect(SKBitmap strip) => strip.Width / (float)strip.Height;
 
-    private static TensorData Pack(IReadOnlyList<SKBitmap> strips, int[] batch)
+    /// <summary>The batch tensor, and for each strip which columns of it (as resized) hold ink.</summary>
+    private static (TensorData Input, bool[][] InkColumns) Pack(IReadOnlyList<SKBitmap> strips, int[] batch)
     {
         var maxAspect = Math.Max(MinInputWidth / (float)InputHeight, batch.Max(i => Aspect(strips[i])));
         var width = (int)(InputHeight * maxAspect);
         var tensor = TensorData.Create([batch.Length, 3, InputHeight, width]);
         var plane = InputHeight * width;
+        var inkColumns = new bool[batch.Length][];
         for (var n = 0; n < batch.Length; n++)
         {
             var strip = strips[batch[n]];
@@ -61,6 +65,7 @@ internal sealed class TextRecognizer(CharacterDictionary dictionary, int batchSi
                 new SKImageInfo(resizedWidth, InputHeight, SKColorType.Rgba8888, SKAlphaType.Opaque),
                 new SKSamplingOptions(SKFilterMode.Linear));
             var pixels = resized.GetPixelSpan();
+            inkColumns[n] = InkColumns.Find(pixels, resizedWidth, InputHeight, resized.RowBytes);
             var offset = n * 3 * plane;
             for (var y = 0; y < InputHeight; y++)
             {
@@ -76,6 +81,6 @@ internal sealed class TextRecognizer(CharacterDictionary dictionary, int batchSi
             }
         }
 
-        return tensor;
+        return (tensor, inkColumns);
     }
 }
