@@ -12,7 +12,19 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
     private const string AccountName = "devstoreaccount1";
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
+    private readonly int[] _requestedPorts = [0, 0, 0];
     private Process? _process;
+
+    public AzuriteFixture()
+    {
+    }
+
+    /// <summary>An Azurite that will listen on the given ports, so a worker can be pointed at it before it runs.</summary>
+    public AzuriteFixture(int blobPort, int queuePort, int tablePort)
+    {
+        _requestedPorts = [blobPort, queuePort, tablePort];
+        (BlobPort, QueuePort, TablePort) = (blobPort, queuePort, tablePort);
+    }
 
     public int BlobPort { get; private set; }
 
@@ -45,13 +57,14 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
                  {
                      "--inMemoryPersistence", "--skipApiVersionCheck", "--silent", "--loose",
                      "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
-                     "--blobPort", "0", "--queuePort", "0", "--tablePort", "0",
+                     "--blobPort", $"{_requestedPorts[0]}", "--queuePort", $"{_requestedPorts[1]}", "--tablePort", $"{_requestedPorts[2]}",
                  })
         {
             start.ArgumentList.Add(argument);
         }
 
         var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) =>
         {
@@ -71,7 +84,8 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
                     case "Table": TablePort = port; break;
                 }
 
-                if (BlobPort != 0 && QueuePort != 0 && TablePort != 0)
+                seen.Add(match.Groups["service"].Value);
+                if (seen.Count == 3)
                 {
                     listening.TrySetResult();
                 }
@@ -86,7 +100,9 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
         await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
     }
 
-    public async Task DisposeAsync()
+    public Task DisposeAsync() => StopAsync();
+
+    public async Task StopAsync()
     {
         if (_process is { HasExited: false })
         {
