@@ -12,7 +12,7 @@ namespace Functions.Tests.Fixtures;
 public static class RawImageWriter
 {
     /// <summary>A PNG from raw rows (no filter bytes); <paramref name="palette"/> is RGB triples for colour type 3.</summary>
-    public static byte[] Png(int width, int height, byte colourType, byte bitDepth, byte[][] rows, byte[]? palette = null)
+    public static byte[] Png(int width, int height, byte colourType, byte bitDepth, byte[][] rows, byte[]? palette = null, ushort? exifOrientation = null)
     {
         var ihdr = new byte[13];
         BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(0), width);
@@ -35,6 +35,11 @@ public static class RawImageWriter
         if (palette is not null)
         {
             WritePngChunk(stream, "PLTE", palette);
+        }
+
+        if (exifOrientation is { } orientation)
+        {
+            WritePngChunk(stream, "eXIf", ExifOrientation(orientation));
         }
 
         WritePngChunk(stream, "IDAT", compressed.ToArray());
@@ -129,14 +134,7 @@ public static class RawImageWriter
             throw new ArgumentException("Not a JPEG.", nameof(jpeg));
         }
 
-        using var exif = new MemoryStream();
-        exif.Write("Exif\0\0"u8);
-        exif.Write([(byte)'M', (byte)'M', 0x00, 0x2A, 0x00, 0x00, 0x00, 0x08]); // big-endian TIFF, IFD0 at offset 8
-        exif.Write([0x00, 0x01]); // one entry
-        exif.Write([0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01]); // Orientation, SHORT, count 1
-        exif.Write([(byte)(orientation >> 8), (byte)orientation, 0x00, 0x00]);
-        exif.Write([0x00, 0x00, 0x00, 0x00]); // no next IFD
-        var payload = exif.ToArray();
+        byte[] payload = [.. "Exif\0\0"u8, .. ExifOrientation(orientation)];
 
         using var result = new MemoryStream();
         result.Write(jpeg, 0, 2);
@@ -144,6 +142,93 @@ public static class RawImageWriter
         result.Write(payload);
         result.Write(jpeg, 2, jpeg.Length - 2);
         return result.ToArray();
+    }
+
+    /// <summary>
+    /// The WebP (as SkiaSharp writes it: simple VP8/VP8L, or extended VP8X) rewritten as extended WebP with an EXIF
+    /// chunk whose only tag is Orientation.
+    /// </summary>
+    public static byte[] WebPWithExifOrientation(byte[] webp, int width, int height, ushort orientation)
+    {
+        if (webp.Length < 12 || Encoding.ASCII.GetString(webp, 0, 4) != "RIFF" || Encoding.ASCII.GetString(webp, 8, 4) != "WEBP")
+        {
+            throw new ArgumentException("Not a WebP.", nameof(webp));
+        }
+
+        byte flags = 0x08; // EXIF
+        using var chunks = new MemoryStream();
+        for (var offset = 12; offset + 8 <= webp.Length;)
+        {
+            var type = Encoding.ASCII.GetString(webp, offset, 4);
+            var size = BinaryPrimitives.ReadInt32LittleEndian(webp.AsSpan(offset + 4));
+            var padded = 8 + size + (size & 1);
+            if (type == "VP8X")
+            {
+                flags |= webp[offset + 8];
+            }
+            else
+            {
+                // Lossless images carry alpha inside VP8L; the header bit tells the demuxer to expect it.
+                flags |= type is "VP8L" or "ALPH" ? (byte)0x10 : (byte)0;
+                chunks.Write(webp, offset, padded);
+            }
+
+            offset += padded;
+        }
+
+        byte[] exif = ExifOrientation(orientation);
+        var vp8x = new byte[10];
+        vp8x[0] = flags;
+        WriteUInt24(vp8x.AsSpan(4), width - 1);
+        WriteUInt24(vp8x.AsSpan(7), height - 1);
+
+        using var body = new MemoryStream();
+        body.Write("WEBP"u8);
+        WriteRiffChunk(body, "VP8X", vp8x);
+        chunks.Position = 0;
+        chunks.CopyTo(body);
+        WriteRiffChunk(body, "EXIF", exif);
+
+        using var result = new MemoryStream();
+        result.Write("RIFF"u8);
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(length, (int)body.Length);
+        result.Write(length);
+        body.Position = 0;
+        body.CopyTo(result);
+        return result.ToArray();
+    }
+
+    private static void WriteUInt24(Span<byte> target, int value)
+    {
+        target[0] = (byte)value;
+        target[1] = (byte)(value >> 8);
+        target[2] = (byte)(value >> 16);
+    }
+
+    private static void WriteRiffChunk(Stream stream, string type, byte[] data)
+    {
+        stream.Write(Encoding.ASCII.GetBytes(type));
+        Span<byte> size = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(size, data.Length);
+        stream.Write(size);
+        stream.Write(data);
+        if ((data.Length & 1) != 0)
+        {
+            stream.WriteByte(0);
+        }
+    }
+
+    /// <summary>A TIFF-structured EXIF block whose only tag is Orientation.</summary>
+    private static byte[] ExifOrientation(ushort orientation)
+    {
+        using var exif = new MemoryStream();
+        exif.Write([(byte)'M', (byte)'M', 0x00, 0x2A, 0x00, 0x00, 0x00, 0x08]); // big-endian TIFF, IFD0 at offset 8
+        exif.Write([0x00, 0x01]); // one entry
+        exif.Write([0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01]); // Orientation, SHORT, count 1
+        exif.Write([(byte)(orientation >> 8), (byte)orientation, 0x00, 0x00]);
+        exif.Write([0x00, 0x00, 0x00, 0x00]); // no next IFD
+        return exif.ToArray();
     }
 
     private static byte[] Lzw(int pixels, byte index)

@@ -158,6 +158,29 @@ public sealed class ImageDecoderTests
     }
 
     [Fact]
+    public void WebPWithAlphaAndExifOrientation_KeepsStraightAlphaThroughTheRotation()
+    {
+        // Rotating must not round-trip through premultiplied alpha: that would change colours under low alpha,
+        // which a mask or inpainting model downstream would see. (Skia reads EXIF from JPEG and WebP, not PNG's eXIf.)
+        using var source = new SKBitmap(new SKImageInfo(3, 1, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        source.SetPixel(0, 0, new SKColor(200, 100, 50, 128));
+        source.SetPixel(1, 0, new SKColor(9, 200, 77, 3));
+        source.SetPixel(2, 0, new SKColor(90, 80, 70, 255));
+        Assert.Equal([200, 100, 50, 128], source.GetPixelSpan()[..4].ToArray());
+        using var lossless = source.Encode(SKEncodedImageFormat.Webp, 100);
+        var webp = RawImageWriter.WebPWithExifOrientation(lossless.ToArray(), 3, 1, 6);
+
+        using var bitmap = _decoder.Decode(BinaryData.FromBytes(webp));
+
+        Assert.Equal((1, 3), (bitmap.Width, bitmap.Height));
+        Assert.Equal(SKAlphaType.Unpremul, bitmap.AlphaType);
+        var pixels = bitmap.GetPixelSpan();
+        Assert.Equal([200, 100, 50, 128], pixels.Slice(0, 4).ToArray());
+        Assert.Equal([9, 200, 77, 3], pixels.Slice(bitmap.RowBytes, 4).ToArray());
+        Assert.Equal([90, 80, 70, 255], pixels.Slice(2 * bitmap.RowBytes, 4).ToArray());
+    }
+
+    [Fact]
     public void PalettePng_IsExpandedToRgba()
     {
         // 2-bit indices: 0,1,2,3 in one byte.
