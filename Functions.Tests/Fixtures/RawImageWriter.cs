@@ -219,6 +219,71 @@ public static class RawImageWriter
         }
     }
 
+    /// <summary>
+    /// An 8x8 solid-colour baseline CMYK JPEG with an Adobe APP14 marker (transform 0), its samples stored inverted as
+    /// Photoshop writes them (0 = full ink). Each block is DC only, with one quantisation table of ones and minimal
+    /// Huffman tables: every DC category a 4-bit code, and end-of-block the only AC symbol.
+    /// </summary>
+    public static byte[] AdobeCmykJpeg(byte c, byte m, byte y, byte k)
+    {
+        using var stream = new MemoryStream();
+        stream.Write([0xFF, 0xD8]);
+        WriteJpegSegment(stream, 0xEE, [.. "Adobe"u8, 0x00, 0x64, 0x00, 0x00, 0x00, 0x00, 0x00]);
+        WriteJpegSegment(stream, 0xDB, [0x00, .. Enumerable.Repeat((byte)1, 64)]);
+        WriteJpegSegment(stream, 0xC0, [8, 0, 8, 0, 8, 4, 1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0, 4, 0x11, 0]);
+        WriteJpegSegment(stream, 0xC4, [0x00, 0, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+        WriteJpegSegment(stream, 0xC4, [0x10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00]);
+        WriteJpegSegment(stream, 0xDA, [4, 1, 0x00, 2, 0x00, 3, 0x00, 4, 0x00, 0, 63, 0]);
+
+        var bits = new List<bool>();
+        void Emit(int value, int count)
+        {
+            for (var bit = count - 1; bit >= 0; bit--)
+            {
+                bits.Add(((value >> bit) & 1) != 0);
+            }
+        }
+
+        foreach (var sample in new[] { c, m, y, k })
+        {
+            // A flat block's DC coefficient is 8 * (sample - 128); with quantiser 1 it is coded as is.
+            var dc = 8 * (sample - 128);
+            var category = dc == 0 ? 0 : 32 - int.LeadingZeroCount(Math.Abs(dc));
+            Emit(category, 4);
+            Emit(dc >= 0 ? dc : dc + (1 << category) - 1, category);
+            Emit(0, 1); // end of block
+        }
+
+        while (bits.Count % 8 != 0)
+        {
+            bits.Add(true);
+        }
+
+        for (var i = 0; i < bits.Count; i += 8)
+        {
+            var value = 0;
+            for (var bit = 0; bit < 8; bit++)
+            {
+                value = (value << 1) | (bits[i + bit] ? 1 : 0);
+            }
+
+            stream.WriteByte((byte)value);
+            if (value == 0xFF)
+            {
+                stream.WriteByte(0x00);
+            }
+        }
+
+        stream.Write([0xFF, 0xD9]);
+        return stream.ToArray();
+    }
+
+    private static void WriteJpegSegment(Stream stream, byte marker, byte[] payload)
+    {
+        stream.Write([0xFF, marker, (byte)((payload.Length + 2) >> 8), (byte)(payload.Length + 2)]);
+        stream.Write(payload);
+    }
+
     /// <summary>A TIFF-structured EXIF block whose only tag is Orientation.</summary>
     private static byte[] ExifOrientation(ushort orientation)
     {

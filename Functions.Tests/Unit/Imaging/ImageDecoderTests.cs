@@ -180,6 +180,25 @@ public sealed class ImageDecoderTests
         Assert.Equal([90, 80, 70, 255], pixels.Slice(2 * bitmap.RowBytes, 4).ToArray());
     }
 
+    [Theory]
+    [InlineData(255, 0, 0, 255, 255, 0, 0)] // no cyan, full magenta and yellow, no black: red
+    [InlineData(255, 127, 255, 255, 255, 127, 255)] // half magenta: pink
+    [InlineData(255, 255, 255, 127, 127, 127, 127)] // half black: grey
+    public void CmykJpeg_IsConvertedToRgb(byte c, byte m, byte y, byte k, byte red, byte green, byte blue)
+    {
+        // Stored inverted, as Adobe writes CMYK JPEGs: R = c' * k' / 255 and so on.
+        var jpeg = RawImageWriter.AdobeCmykJpeg(c, m, y, k);
+        using (var codec = SKCodec.Create(new SKMemoryStream(jpeg)))
+        {
+            Assert.Equal(SKEncodedImageFormat.Jpeg, codec.EncodedFormat);
+        }
+
+        using var bitmap = _decoder.Decode(BinaryData.FromBytes(jpeg));
+
+        Assert.Equal((8, 8), (bitmap.Width, bitmap.Height));
+        AssertNear(new SKColor(red, green, blue), bitmap.GetPixel(3, 3), 2);
+    }
+
     [Fact]
     public void PalettePng_IsExpandedToRgba()
     {

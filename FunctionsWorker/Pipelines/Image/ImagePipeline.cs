@@ -54,6 +54,7 @@ internal sealed class ImagePipeline : IPipeline
         var started = _time.GetTimestamp();
         using var source = _decoder.Decode(context.Input);
         var decoded = _time.GetTimestamp();
+        cancellationToken.ThrowIfCancellationRequested();
 
         var modelSize = settings.ModelInputSize(declaredShape, source.Width, source.Height);
         TensorData input;
