@@ -1,11 +1,13 @@
 using FunctionsWorker.Hosting;
 using FunctionsWorker.Inference;
+using FunctionsWorker.Pipelines.Image;
 using FunctionsWorker.Pipelines.Ocr;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddWorkerHost();
 builder.AddInference();
 builder.AddOcrPipeline();
+builder.AddImagePipeline();
 
 var app = builder.Build();
 app.MapFunctions();

@@ -1,5 +1,6 @@
 using FunctionsWorker.Hosting;
 using FunctionsWorker.Inference;
+using FunctionsWorker.Pipelines.Image;
 using FunctionsWorker.Pipelines.Ocr;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -61,6 +62,7 @@ public sealed class TestWorker : IAsyncDisposable
         }
 
         builder.Configuration.AddInMemoryCollection(all);
+        builder.AddImagePipeline();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         services?.Invoke(builder.Services);
