@@ -43,9 +43,6 @@ public sealed class TestWorker : IAsyncDisposable
         var queueName = "jobs-" + Guid.NewGuid().ToString("N")[..12];
         var contentRoot = Directory.CreateTempSubdirectory("worker-test-").FullName;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = contentRoot, EnvironmentName = "Development" });
-        builder.AddWorkerHost();
-        builder.AddInference();
-        builder.AddOcrPipeline();
         var all = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
@@ -61,7 +58,11 @@ public sealed class TestWorker : IAsyncDisposable
             all[key] = value;
         }
 
+        // The same composition as Program.cs, with the test's settings layered last so they win over the environment.
+        builder.AddWorkerHost();
         builder.Configuration.AddInMemoryCollection(all);
+        builder.AddInference();
+        builder.AddOcrPipeline();
         builder.AddImagePipeline();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

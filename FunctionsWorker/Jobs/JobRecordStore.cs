@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Data.Tables;
 using FunctionsWorker.Storage;
 using Microsoft.Extensions.Options;
@@ -18,12 +19,32 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
 
     public async Task<JobRecord?> GetAsync(string jobId, CancellationToken cancellationToken)
     {
-        var response = await _table.GetEntityIfExistsAsync<TableEntity>(jobId, RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return response.HasValue && response.Value is { } entity ? FromEntity(entity) : null;
+        try
+        {
+            var response = await _table.GetEntityIfExistsAsync<TableEntity>(jobId, RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return response.HasValue && response.Value is { } entity ? FromEntity(entity) : null;
+        }
+        catch (RequestFailedException ex) when (IsMissingTable(ex))
+        {
+            return null;
+        }
     }
 
-    public Task UpsertAsync(JobRecord record, CancellationToken cancellationToken) =>
-        _table.UpsertEntityAsync(ToEntity(record), TableUpdateMode.Replace, cancellationToken);
+    public async Task UpsertAsync(JobRecord record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.UpsertEntityAsync(ToEntity(record), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (IsMissingTable(ex))
+        {
+            // The table went away (a reset emulator, a deleted table): make it again rather than fail the job.
+            await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+            await _table.UpsertEntityAsync(ToEntity(record), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsMissingTable(RequestFailedException ex) => ex.Status == 404 && ex.ErrorCode == "TableNotFound";
 
     private static TableEntity ToEntity(JobRecord r) => new(r.JobId, RowKey)
     {

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Azure;
 using System.Text;
 using System.Text.Json.Nodes;
 using FunctionsWorker.Hosting;
@@ -10,17 +10,9 @@ namespace FunctionsWorker.Jobs;
 /// <summary>Sends the small completion message to a job's <c>replyTo</c> queue, encoded like the jobs queue.</summary>
 public sealed class ReplySender(StorageClients clients, IOptions<QueuesOptions> queues)
 {
-    private readonly ConcurrentDictionary<string, bool> _created = new(StringComparer.Ordinal);
-
     public async Task SendAsync(JobMessage job, JobState state, string? outputUri, string? error, CancellationToken cancellationToken)
     {
         var queue = clients.Queues.GetQueueClient(job.ReplyTo);
-        if (!_created.ContainsKey(job.ReplyTo!))
-        {
-            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            _created[job.ReplyTo!] = true;
-        }
-
         var body = new JsonObject
         {
             ["jobId"] = job.JobId,
@@ -30,6 +22,15 @@ public sealed class ReplySender(StorageClients clients, IOptions<QueuesOptions> 
             ["error"] = error is { Length: > 1024 } ? error[..1024] : error,
         }.ToJsonString();
         var text = queues.Value.IsBase64 ? Convert.ToBase64String(Encoding.UTF8.GetBytes(body)) : body;
-        await queue.SendMessageAsync(text, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await queue.SendMessageAsync(text, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.ErrorCode == "QueueNotFound")
+        {
+            // Created on first use, and again if it was deleted since.
+            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await queue.SendMessageAsync(text, cancellationToken).ConfigureAwait(false);
+        }
     }
 }

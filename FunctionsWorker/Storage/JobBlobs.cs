@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Azure;
 using Azure.Storage.Blobs;
@@ -13,8 +12,6 @@ namespace FunctionsWorker.Storage;
 public sealed class JobBlobs(StorageClients clients, IOptions<ImagingOptions> imaging)
 {
     public const string ResultFileName = "result.json";
-
-    private readonly ConcurrentDictionary<string, bool> _createdContainers = new(StringComparer.Ordinal);
 
     public Uri GetUri(string container, string blob) => clients.Blobs.GetBlobContainerClient(container).GetBlobClient(blob).Uri;
 
@@ -47,15 +44,19 @@ public sealed class JobBlobs(StorageClients clients, IOptions<ImagingOptions> im
     public async Task<Uri> WriteAsync(string container, string blobName, BinaryData content, string contentType, CancellationToken cancellationToken)
     {
         var containerClient = clients.Blobs.GetBlobContainerClient(container);
-        if (!_createdContainers.ContainsKey(container))
+        var blob = containerClient.GetBlobClient(blobName);
+        var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } };
+        try
         {
+            await blob.UploadAsync(content, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.ErrorCode == "ContainerNotFound")
+        {
+            // Created on first use, and again if it was deleted since: no cached "exists" that can go stale.
             await containerClient.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            _createdContainers[container] = true;
+            await blob.UploadAsync(content, options, cancellationToken).ConfigureAwait(false);
         }
 
-        var blob = containerClient.GetBlobClient(blobName);
-        await blob.UploadAsync(content, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } }, cancellationToken)
-            .ConfigureAwait(false);
         return blob.Uri;
     }
 
