@@ -19,7 +19,7 @@ status=${PIPESTATUS[0]}
 set -e
 
 # One closing line in the plain 'N passed, N failed' form, from the console logger's totals.
-total() { grep -E "^ +$1: +[0-9]+" "$out" | tail -n 1 | sed -E 's/[^0-9]*([0-9]+).*/\1/'; }
+total() { { grep -E "^ +$1: +[0-9]+" "$out" || true; } | tail -n 1 | sed -E 's/[^0-9]*([0-9]+).*/\1/'; }
 passed=$(total Passed); failed=$(total Failed); skipped=$(total Skipped)
 if [ -n "$passed$failed" ]; then
   echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"

@@ -10,7 +10,7 @@ public sealed class StorageOutageTests
     public async Task StorageDownAtStart_ThenUp_ThenLost_ThenBack_WorkerResumesByItself()
     {
         int[] ports = [WorkerProcess.FreePort(), WorkerProcess.FreePort(), WorkerProcess.FreePort()];
-        var first = new AzuriteFixture(ports[0], ports[1], ports[2]);
+        var first = AzuriteFixture.OnPorts(ports[0], ports[1], ports[2]);
         var settings = new Dictionary<string, string>
         {
             ["AzureWebJobsStorage"] = first.ConnectionString,
@@ -42,7 +42,7 @@ public sealed class StorageOutageTests
         Assert.False(worker.HasExited);
 
         // Back again (empty: in-memory), the worker recreates its queue and table and takes new jobs.
-        var second = new AzuriteFixture(ports[0], ports[1], ports[2]);
+        var second = AzuriteFixture.OnPorts(ports[0], ports[1], ports[2]);
         await second.InitializeAsync();
         try
         {

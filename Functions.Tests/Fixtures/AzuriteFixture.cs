@@ -12,19 +12,17 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
     private const string AccountName = "devstoreaccount1";
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private readonly int[] _requestedPorts = [0, 0, 0];
+    private int[] _requestedPorts = [0, 0, 0];
     private Process? _process;
 
-    public AzuriteFixture()
-    {
-    }
-
     /// <summary>An Azurite that will listen on the given ports, so a worker can be pointed at it before it runs.</summary>
-    public AzuriteFixture(int blobPort, int queuePort, int tablePort)
+    public static AzuriteFixture OnPorts(int blobPort, int queuePort, int tablePort) => new()
     {
-        _requestedPorts = [blobPort, queuePort, tablePort];
-        (BlobPort, QueuePort, TablePort) = (blobPort, queuePort, tablePort);
-    }
+        _requestedPorts = [blobPort, queuePort, tablePort],
+        BlobPort = blobPort,
+        QueuePort = queuePort,
+        TablePort = tablePort,
+    };
 
     public int BlobPort { get; private set; }
 
