@@ -3,7 +3,7 @@ using FunctionsWorker.Inference;
 using FunctionsWorker.Pipelines.Image;
 using FunctionsWorker.Pipelines.Ocr;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WorkerHostExtensions.CreateWorkerBuilder(new WebApplicationOptions { Args = args });
 builder.AddWorkerHost();
 builder.AddInference();
 builder.AddOcrPipeline();

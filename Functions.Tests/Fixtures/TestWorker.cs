@@ -42,7 +42,7 @@ public sealed class TestWorker : IAsyncDisposable
     {
         var queueName = "jobs-" + Guid.NewGuid().ToString("N")[..12];
         var contentRoot = Directory.CreateTempSubdirectory("worker-test-").FullName;
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = contentRoot, EnvironmentName = "Development" });
+        var builder = WorkerHostExtensions.CreateWorkerBuilder(new WebApplicationOptions { ContentRootPath = contentRoot, EnvironmentName = "Development" });
         var all = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,

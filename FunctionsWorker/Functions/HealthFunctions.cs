@@ -27,24 +27,23 @@ public static class HealthFunctions
     internal static IResult GetHealth(WorkerState state, WorkerHealth health, TimeProvider time)
     {
         var stuck = health.StuckLoops();
-        var body = new
-        {
-            status = stuck.Count > 0 ? "unhealthy" : health.Status,
-            workerId = state.WorkerId,
-            uptimeMs = (long)(time.GetUtcNow() - state.StartedAt).TotalMilliseconds,
-            ready = health.NotReadyReasons().Count == 0,
-            warmup = state.Warmup,
-            storageError = state.StorageReachable ? null : state.StorageError,
-            stuckLoops = stuck,
-        };
-        return stuck.Count > 0 ? TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable) : TypedResults.Ok(body);
+        var body = new HealthReport(
+            stuck.Count > 0 ? "unhealthy" : health.Status,
+            state.WorkerId,
+            (long)(time.GetUtcNow() - state.StartedAt).TotalMilliseconds,
+            health.NotReadyReasons().Count == 0,
+            state.Warmup,
+            state.StorageReachable ? null : state.StorageError,
+            stuck);
+        return TypedResults.Json(body, ProbeJsonContext.Default.HealthReport,
+            statusCode: stuck.Count > 0 ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
     }
 
     internal static IResult GetReady(WorkerHealth health)
     {
         var reasons = health.NotReadyReasons();
-        var body = new { ready = reasons.Count == 0, reasons };
-        return reasons.Count == 0 ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+        return TypedResults.Json(new ReadinessReport(reasons.Count == 0, reasons), ProbeJsonContext.Default.ReadinessReport,
+            statusCode: reasons.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 
     internal static async Task<IResult> GetStatusAsync(

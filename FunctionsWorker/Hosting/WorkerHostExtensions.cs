@@ -12,6 +12,20 @@ namespace FunctionsWorker.Hosting;
 /// <summary>Composition of the Functions-style host: configuration, options, storage, jobs, listener, warm-up, HTTP triggers.</summary>
 public static class WorkerHostExtensions
 {
+    /// <summary>
+    /// The worker's web application builder: the slim builder (no HTTPS, IIS or static files to set up) with
+    /// configuration reload off. Reload watches the whole content root, which costs hundreds of milliseconds on
+    /// a folder like a repository with node_modules, and a worker re-reads its settings only on restart anyway.
+    /// </summary>
+    public static WebApplicationBuilder CreateWorkerBuilder(WebApplicationOptions options) =>
+        WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [.. options.Args ?? [], "--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = options.ContentRootPath,
+            EnvironmentName = options.EnvironmentName,
+            ApplicationName = options.ApplicationName ?? typeof(WorkerHostExtensions).Assembly.GetName().Name,
+        });
+
     public static WebApplicationBuilder AddWorkerHost(this WebApplicationBuilder builder)
     {
         builder.Configuration.AddFunctionsConfiguration(builder.Environment.ContentRootPath);
@@ -99,7 +113,8 @@ public static class WorkerHostExtensions
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FunctionsWorker");
         try
         {
-            LogStartup(app, logger);
+            // Logged once listening: resolving the storage clients and pipelines must not delay the first health answer.
+            app.Lifetime.ApplicationStarted.Register(() => LogStartup(app, logger));
             await app.RunAsync().ConfigureAwait(false);
             return 0;
         }

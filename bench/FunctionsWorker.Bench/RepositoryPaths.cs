@@ -15,6 +15,9 @@ internal static class RepositoryPaths
     public static string Configuration { get; } =
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
 
+    /// <summary>The ReadyToRun publish that scripts/bench.sh makes, the way the container image is built.</summary>
+    public static string ReadyToRunWorkerDll => Path.Combine(Root, "bench", ".publish-r2r", "FunctionsWorker.dll");
+
     public static string WorkerDll => Path.Combine(Root, "FunctionsWorker", "bin", Configuration, "net10.0", "FunctionsWorker.dll");
 
     private static string FindRoot()

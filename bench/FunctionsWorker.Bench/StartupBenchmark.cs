@@ -23,18 +23,24 @@ internal sealed class StartupBenchmark(BenchSettings settings)
             throw new InvalidOperationException($"{RepositoryPaths.WorkerDll} is missing: build the solution in {RepositoryPaths.Configuration} first.");
         }
 
-        var configurations = new (string Name, IReadOnlyDictionary<string, string?> Settings)[]
+        var configurations = new List<(string Name, string Dll, IReadOnlyDictionary<string, string?> Settings)>
         {
-            ("default settings (no OCR)", new Dictionary<string, string?>()),
-            ("OCR enabled, models load after listening", WorkerComposition.OcrSettings()),
+            ("default settings (no OCR)", RepositoryPaths.WorkerDll, new Dictionary<string, string?>()),
+            ("OCR enabled, models load after listening", RepositoryPaths.WorkerDll, WorkerComposition.OcrSettings()),
         };
+        if (File.Exists(RepositoryPaths.ReadyToRunWorkerDll))
+        {
+            // What the container runs: dotnet publish -p:PublishReadyToRun=true (scripts/bench.sh makes it).
+            configurations.Add(("OCR enabled, ReadyToRun publish (as in the container)", RepositoryPaths.ReadyToRunWorkerDll, WorkerComposition.OcrSettings()));
+        }
+
         var results = new List<StartupResult>();
-        foreach (var (name, extra) in configurations)
+        foreach (var (name, dll, extra) in configurations)
         {
             var runs = new List<double>();
             for (var run = -WarmupRuns; run < settings.StartupRuns; run++)
             {
-                var elapsed = await MeasureOnceAsync(extra, cancellationToken).ConfigureAwait(false);
+                var elapsed = await MeasureOnceAsync(dll, extra, cancellationToken).ConfigureAwait(false);
                 if (run >= 0)
                 {
                     runs.Add(Statistics.Round(elapsed.TotalMilliseconds));
@@ -50,7 +56,7 @@ internal sealed class StartupBenchmark(BenchSettings settings)
             Path.GetRelativePath(RepositoryPaths.Root, RepositoryPaths.WorkerDll), results);
     }
 
-    private static async Task<TimeSpan> MeasureOnceAsync(IReadOnlyDictionary<string, string?> extra, CancellationToken cancellationToken)
+    private static async Task<TimeSpan> MeasureOnceAsync(string dll, IReadOnlyDictionary<string, string?> extra, CancellationToken cancellationToken)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -60,7 +66,7 @@ internal sealed class StartupBenchmark(BenchSettings settings)
             UseShellExecute = false,
             WorkingDirectory = Directory.CreateTempSubdirectory("worker-bench-start-").FullName,
         };
-        start.ArgumentList.Add(RepositoryPaths.WorkerDll);
+        start.ArgumentList.Add(dll);
         start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["AzureWebJobsStorage"] = "UseDevelopmentStorage=true";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";

@@ -1,0 +1,13 @@
+using FunctionsWorker.Hosting;
+
+namespace FunctionsWorker.Functions;
+
+/// <summary>The body of <c>GET /api/health</c>.</summary>
+public sealed record HealthReport(
+    string Status,
+    string WorkerId,
+    long UptimeMs,
+    bool Ready,
+    IReadOnlyCollection<WarmupTaskStatus> Warmup,
+    string? StorageError,
+    IReadOnlyList<string> StuckLoops);
