@@ -210,4 +210,40 @@ public sealed class JobFlowTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.OK, (await worker.Http.SendAsync(request)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await worker.Http.GetAsync("/api/health")).StatusCode);
     }
+
+    [Fact]
+    public async Task MessageEncodingNone_TakesPlainJson_AndRepliesInPlainJson()
+    {
+        await using var worker = await TestWorker.StartAsync(azurite,
+            new Dictionary<string, string?> { ["AzureFunctionsJobHost:extensions:queues:messageEncoding"] = "none" });
+        await worker.Queue.UploadAsync("inputs", "plain.png", TestImages.Png(40, 40));
+        var job = JobQueue.Job("plain-1", "thumbnail", "plain.png");
+        job["replyTo"] = "plain-replies-" + Guid.NewGuid().ToString("N")[..8];
+        await worker.Queue.SendRawAsync(job.ToJsonString());
+
+        await worker.Queue.WaitForStateAsync("plain-1", Wait, "Succeeded");
+        var replies = new Azure.Storage.Queues.QueueClient(worker.Queue.ConnectionString, job["replyTo"]!.GetValue<string>());
+        var reply = (await replies.ReceiveMessageAsync()).Value;
+        Assert.Equal("Succeeded", JsonNode.Parse(reply.MessageText)!["state"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task PoisonQueueItself_HasNoPoisonQueue_FailedMessageStaysInIt()
+    {
+        var poisonName = "jobs-" + Guid.NewGuid().ToString("N")[..8] + "-poison";
+        await using var worker = await TestWorker.StartAsync(azurite, new Dictionary<string, string?>
+        {
+            ["JobsQueueName"] = poisonName,
+            ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:10:00",
+        });
+        var queue = new Azure.Storage.Queues.QueueClient(worker.Queue.ConnectionString, poisonName);
+        await queue.CreateIfNotExistsAsync();
+        await queue.SendMessageAsync(JobQueue.Base64("{ not json"));
+
+        // The failure is recorded, the message is released (invisible for visibilityTimeout), never moved on.
+        await Eventually.HoldsAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 1 &&
+                                                (await queue.PeekMessagesAsync()).Value.Length == 0);
+        var nested = new Azure.Storage.Queues.QueueClient(worker.Queue.ConnectionString, poisonName + "-poison");
+        Assert.False((await nested.ExistsAsync()).Value);
+    }
 }
