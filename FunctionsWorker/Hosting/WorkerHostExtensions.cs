@@ -36,6 +36,7 @@ public static class WorkerHostExtensions
             console.SingleLine = true;
             console.TimestampFormat = "HH:mm:ss.fff ";
             console.UseUtcTimestamp = true;
+            console.IncludeScopes = true;
         });
 
         // Pipelines run CPU-bound work on pool threads; a floor above the core count keeps lease renewals,
