@@ -238,12 +238,34 @@ public sealed class JobFlowTests(AzuriteFixture azurite)
         });
         var queue = new Azure.Storage.Queues.QueueClient(worker.Queue.ConnectionString, poisonName);
         await queue.CreateIfNotExistsAsync();
-        await queue.SendMessageAsync(JobQueue.Base64("{ not json"));
 
         // The failure is recorded, the message is released (invisible for visibilityTimeout), never moved on.
+        var sent = await queue.SendMessageAsync(JobQueue.Base64("{ still not json"));
+        var record = await worker.Queue.WaitForStateAsync("msg-" + sent.Value.MessageId, Wait, "Retrying");
+        Assert.Equal("invalid-json", record.GetString("ErrorType"));
         await Eventually.HoldsAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 1 &&
                                                 (await queue.PeekMessagesAsync()).Value.Length == 0);
         var nested = new Azure.Storage.Queues.QueueClient(worker.Queue.ConnectionString, poisonName + "-poison");
         Assert.False((await nested.ExistsAsync()).Value);
+    }
+
+    [Fact]
+    public async Task LeaseLost_MidJob_IsNotSettled_AndTheWorkerCarriesOn()
+    {
+        var slow = new ScriptedPipeline("slow", ct => Task.Delay(TimeSpan.FromSeconds(4), ct));
+        await using var worker = await TestWorker.StartAsync(azurite,
+            new Dictionary<string, string?> { ["AzureFunctionsJobHost:worker:leaseDuration"] = "00:00:02" },
+            s => s.AddSingleton<IPipeline>(slow));
+        await worker.Queue.UploadAsync("inputs", "x.bin", [1]);
+        await worker.Queue.SendAsync(JobQueue.Job("lost-1", "slow", "x.bin"));
+        await worker.Queue.WaitForStateAsync("lost-1", Wait, "Running");
+
+        // An operator clears the queue while the job runs: the next renewal finds the message gone.
+        await worker.Queue.Queue.ClearMessagesAsync();
+        var record = await worker.Queue.WaitForStateAsync("lost-1", Wait, "Succeeded");
+        Assert.Equal(1, slow.Runs);
+        Assert.Equal(1, record.GetInt64("Attempt"));
+        Assert.Empty(await worker.Queue.PeekPoisonAsync());
+        Assert.Equal(HttpStatusCode.OK, (await worker.Http.GetAsync("/api/health")).StatusCode);
     }
 }

@@ -56,7 +56,9 @@ public static class HealthFunctions
         CancellationToken cancellationToken)
     {
         var queue = await QueueLengthAsync(clients, storage.Value.JobsQueueName, cancellationToken).ConfigureAwait(false);
-        var poison = await QueueLengthAsync(clients, storage.Value.PoisonQueueName, cancellationToken).ConfigureAwait(false);
+        var poison = storage.Value.PoisonQueueName is { } poisonName
+            ? await QueueLengthAsync(clients, poisonName, cancellationToken).ConfigureAwait(false)
+            : null;
         using var process = Process.GetCurrentProcess();
         var body = new Dictionary<string, object?>
         {

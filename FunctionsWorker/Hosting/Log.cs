@@ -52,6 +52,10 @@ internal static partial class Log
     [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Warm-up complete ({Count} tasks): the listener may fetch")]
     public static partial void WarmupComplete(ILogger logger, int count);
 
+    [LoggerMessage(EventId = 15, Level = LogLevel.Warning,
+        Message = "Message {MessageId}, dequeue count {DequeueCount}: lease lost during the job, not settling it ({Disposition}); its next holder decides")]
+    public static partial void SettleSkipped(ILogger logger, string messageId, long dequeueCount, Jobs.JobDispositionKind disposition);
+
     [LoggerMessage(EventId = 14, Level = LogLevel.Critical, Message = "Invalid configuration, the worker cannot start: {Errors}")]
     public static partial void InvalidConfiguration(ILogger logger, string errors);
 }

@@ -40,8 +40,6 @@ internal sealed class MessageLease : IAsyncDisposable
     /// <summary>True once a renewal found the message gone or taken by another worker: the job's result must not be trusted to this lease.</summary>
     public bool Lost { get; private set; }
 
-    public int Renewals { get; private set; }
-
     private string PopReceipt
     {
         get { lock (_gate) { return _popReceipt; } }
@@ -84,7 +82,6 @@ internal sealed class MessageLease : IAsyncDisposable
                     var receipt = await _queue.UpdateMessageAsync(MessageId, PopReceipt, visibilityTimeout: _duration, cancellationToken: cancellationToken)
                         .ConfigureAwait(false);
                     PopReceipt = receipt.Value.PopReceipt;
-                    Renewals++;
                 }
                 catch (RequestFailedException ex) when (ex.IsMessageGone() || ex.IsPopReceiptMismatch())
                 {

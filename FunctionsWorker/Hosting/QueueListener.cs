@@ -52,10 +52,7 @@ public sealed class QueueListener : BackgroundService
         _time = time;
         _logger = logger;
         _queue = clients.Queues.GetQueueClient(storage.Value.JobsQueueName);
-        // As in Functions, a queue that is itself a poison queue gets no poison queue of its own.
-        _poisonQueue = storage.Value.JobsQueueName.EndsWith("-poison", StringComparison.Ordinal)
-            ? null
-            : clients.Queues.GetQueueClient(storage.Value.PoisonQueueName);
+        _poisonQueue = storage.Value.PoisonQueueName is { } poison ? clients.Queues.GetQueueClient(poison) : null;
         _breaker = new CircuitBreaker(_worker.CircuitBreakerThreshold, _worker.CircuitBreakDuration, time);
         MaxPollingInterval = _queues.MaxPollingInterval
             ?? (environment.IsDevelopment() ? TimeSpan.FromSeconds(2) : TimeSpan.FromMinutes(1));
@@ -250,6 +247,13 @@ public sealed class QueueListener : BackgroundService
 
     private async Task SettleAsync(QueueMessage message, MessageLease lease, JobDisposition disposition)
     {
+        if (lease.Lost)
+        {
+            // The message was gone or taken by another worker mid-job: nothing of it is ours to delete or release.
+            Log.SettleSkipped(_logger, message.MessageId, message.DequeueCount, disposition.Kind);
+            return;
+        }
+
         if (disposition.Kind == JobDispositionKind.Poison && _poisonQueue is not null)
         {
             // CancellationToken.None throughout: a stopping host must not leave a message half-moved.
@@ -264,7 +268,7 @@ public sealed class QueueListener : BackgroundService
         }
         else
         {
-            await lease.ReleaseAsync(disposition.Kind == JobDispositionKind.Poison ? _queues.VisibilityTimeout : disposition.Delay).ConfigureAwait(false);
+            await lease.ReleaseAsync(disposition.Delay).ConfigureAwait(false);
         }
     }
 

@@ -24,6 +24,7 @@ public sealed class JobProcessor(
     WorkerState state,
     IOptions<QueuesOptions> queues,
     IOptions<WorkerOptions> worker,
+    IOptions<StorageOptions> storage,
     TimeProvider time,
     ILogger<JobProcessor> logger)
 {
@@ -119,6 +120,12 @@ public sealed class JobProcessor(
         {
             var (failure, errorType) = FailureClassifier.Classify(ex);
             var disposition = FailureClassifier.Decide(failure, message.DequeueCount, queues.Value.MaxDequeueCount, queues.Value.VisibilityTimeout);
+            if (disposition.Kind == JobDispositionKind.Poison && storage.Value.PoisonQueueName is null)
+            {
+                // A poison queue has nowhere further to go: the message stays, retried after the visibility timeout.
+                disposition = JobDisposition.Release(queues.Value.VisibilityTimeout);
+            }
+
             var next = disposition.Kind switch
             {
                 JobDispositionKind.Poison => JobState.Poisoned,

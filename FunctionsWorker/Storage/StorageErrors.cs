@@ -14,8 +14,6 @@ public static class StorageErrors
     public static bool IsPopReceiptMismatch(this RequestFailedException ex) =>
         ex.Status == 400 && ex.ErrorCode == "PopReceiptMismatch";
 
-    public static bool IsConflict(this RequestFailedException ex) => ex.Status is 409 or 412;
-
     /// <summary>
     /// A failure of the storage service or the way to it: a <see cref="RequestFailedException"/>, or the
     /// <see cref="AggregateException"/> of them the SDK throws once its own retries are spent.

@@ -12,5 +12,6 @@ public sealed class StorageOptions
     /// <summary>Table holding one record per job.</summary>
     public string JobsTableName { get; set; } = "jobs";
 
-    public string PoisonQueueName => JobsQueueName + "-poison";
+    /// <summary><c>&lt;queue&gt;-poison</c>, or null for a queue that is itself a poison queue (as in Functions: no poison of poison).</summary>
+    public string? PoisonQueueName => JobsQueueName.EndsWith("-poison", StringComparison.Ordinal) ? null : JobsQueueName + "-poison";
 }
