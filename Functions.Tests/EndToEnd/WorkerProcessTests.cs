@@ -55,7 +55,7 @@ public sealed class WorkerProcessTests(AzuriteFixture azurite)
             Assert.Equal("Succeeded", record!.GetString("State"));
         }
 
-        Assert.Equal(0, await queue.ApproximateCountAsync());
+        await queue.WaitForQueueEmptyAsync();
         Assert.Contains("Shutdown complete", worker.Output, StringComparison.Ordinal);
     }
 
@@ -103,7 +103,7 @@ public sealed class WorkerProcessTests(AzuriteFixture azurite)
         Assert.Equal(2, record.GetInt64("Attempt"));
         // The lease (3 s) lapsed, not Functions' fixed 10 minutes.
         Assert.InRange(killedAt.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(45));
-        Assert.Equal(0, await queue.ApproximateCountAsync());
+        await queue.WaitForQueueEmptyAsync();
     }
 
     [Fact]

@@ -93,6 +93,16 @@ public sealed class JobQueue
         return [.. (await Poison.PeekMessagesAsync(32)).Value];
     }
 
+    /// <summary>The job record is written before its message is settled: wait for the queue to drain, not assume it.</summary>
+    public Task WaitForQueueEmptyAsync() => Eventually.HoldsAsync(async () => await ApproximateCountAsync() == 0);
+
+    /// <summary>Waits until the poison queue holds <paramref name="count"/> messages and returns them.</summary>
+    public async Task<List<PeekedMessage>> WaitForPoisonAsync(int count)
+    {
+        await Eventually.HoldsAsync(async () => (await PeekPoisonAsync()).Count >= count);
+        return await PeekPoisonAsync();
+    }
+
     public async Task<int> VisibleCountAsync()
     {
         await Queue.CreateIfNotExistsAsync();

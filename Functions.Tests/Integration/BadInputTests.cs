@@ -76,9 +76,9 @@ public sealed class BadInputTests(AzuriteFixture azurite)
         }
 
         Assert.Empty(failures);
-        var poison = await queue.PeekPoisonAsync();
+        var poison = await queue.WaitForPoisonAsync(cases.Length);
         Assert.Equal(cases.Select(c => c.Body).Order(), poison.Select(p => p.MessageText).Order());
-        Assert.Equal(0, await queue.ApproximateCountAsync());
+        await queue.WaitForQueueEmptyAsync();
 
         // Still serving: healthy, ready, and a good job right after the corpus succeeds.
         Assert.Equal(HttpStatusCode.OK, (await worker.Http.GetAsync("/api/health")).StatusCode);

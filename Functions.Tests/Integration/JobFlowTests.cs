@@ -42,7 +42,7 @@ public sealed class JobFlowTests(AzuriteFixture azurite)
         Assert.Equal("thumb-1", body["jobId"]!.GetValue<string>());
         Assert.Equal("Succeeded", body["state"]!.GetValue<string>());
 
-        Assert.Equal(0, await worker.Queue.ApproximateCountAsync());
+        await worker.Queue.WaitForQueueEmptyAsync();
         var http = await worker.Http.GetFromJsonAsync<JsonObject>("/api/jobs/thumb-1");
         Assert.Equal("Succeeded", http!["state"]!.GetValue<string>());
     }
@@ -64,9 +64,9 @@ public sealed class JobFlowTests(AzuriteFixture azurite)
         Assert.False(record.GetBoolean("Permanent"));
         Assert.Equal(3, failing.Runs);
 
-        var poison = Assert.Single(await worker.Queue.PeekPoisonAsync());
+        var poison = Assert.Single(await worker.Queue.WaitForPoisonAsync(1));
         Assert.Equal(body, poison.MessageText);
-        Assert.Equal(0, await worker.Queue.ApproximateCountAsync());
+        await worker.Queue.WaitForQueueEmptyAsync();
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class JobFlowTests(AzuriteFixture azurite)
         Assert.Equal(1, record.GetInt64("Attempt"));
         Assert.True(record.GetBoolean("Permanent"));
         Assert.Equal(1, rejecting.Runs);
-        Assert.Single(await worker.Queue.PeekPoisonAsync());
+        Assert.Single(await worker.Queue.WaitForPoisonAsync(1));
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class JobFlowTests(AzuriteFixture azurite)
         var record = await worker.Queue.WaitForStateAsync("slow-1", Wait, "Succeeded");
         Assert.Equal(1, record.GetInt64("Attempt"));
         Assert.Equal(1, slow.Runs);
-        Assert.Equal(0, await worker.Queue.ApproximateCountAsync());
+        await worker.Queue.WaitForQueueEmptyAsync();
     }
 
     [Fact]
