@@ -93,6 +93,16 @@ public sealed class JobQueue
         return [.. (await Poison.PeekMessagesAsync(32)).Value];
     }
 
+    /// <summary>Waits for the completion message on a replyTo queue (sent after the record is written).</summary>
+    public async Task<QueueMessage> ReceiveReplyAsync(string replyQueue)
+    {
+        var replies = new QueueClient(ConnectionString, replyQueue);
+        QueueMessage? reply = null;
+        await Eventually.HoldsAsync(async () =>
+            await replies.ExistsAsync() && (reply = (await replies.ReceiveMessageAsync()).Value) is not null);
+        return reply!;
+    }
+
     /// <summary>The job record is written before its message is settled: wait for the queue to drain, not assume it.</summary>
     public Task WaitForQueueEmptyAsync() => Eventually.HoldsAsync(async () => await ApproximateCountAsync() == 0);
 

@@ -36,8 +36,7 @@ public sealed class JobFlowTests(AzuriteFixture azurite)
         using var bitmap = SKBitmap.Decode(png.ToArray());
         Assert.Equal((100, 50), (bitmap.Width, bitmap.Height));
 
-        var replies = new Azure.Storage.Queues.QueueClient(worker.Queue.ConnectionString, job["replyTo"]!.GetValue<string>());
-        var reply = (await replies.ReceiveMessageAsync()).Value;
+        var reply = await worker.Queue.ReceiveReplyAsync(job["replyTo"]!.GetValue<string>());
         var body = JsonNode.Parse(Convert.FromBase64String(reply.MessageText))!;
         Assert.Equal("thumb-1", body["jobId"]!.GetValue<string>());
         Assert.Equal("Succeeded", body["state"]!.GetValue<string>());
@@ -222,8 +221,7 @@ public sealed class JobFlowTests(AzuriteFixture azurite)
         await worker.Queue.SendRawAsync(job.ToJsonString());
 
         await worker.Queue.WaitForStateAsync("plain-1", Wait, "Succeeded");
-        var replies = new Azure.Storage.Queues.QueueClient(worker.Queue.ConnectionString, job["replyTo"]!.GetValue<string>());
-        var reply = (await replies.ReceiveMessageAsync()).Value;
+        var reply = await worker.Queue.ReceiveReplyAsync(job["replyTo"]!.GetValue<string>());
         Assert.Equal("Succeeded", JsonNode.Parse(reply.MessageText)!["state"]!.GetValue<string>());
     }
 

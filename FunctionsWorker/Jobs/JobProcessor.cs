@@ -37,7 +37,7 @@ public sealed class JobProcessor(
         var startedAt = time.GetUtcNow();
         var clock = Stopwatch.StartNew();
         // Every line logged while this message is handled, pipelines' included, carries its identity.
-        using var messageScope = logger.BeginScope(new Dictionary<string, object> { ["MessageId"] = message.MessageId, ["DequeueCount"] = message.DequeueCount });
+        using var messageScope = logger.BeginScope("message {MessageId} dequeue {DequeueCount}", message.MessageId, message.DequeueCount);
         IDisposable? jobScope = null;
         // Until the body yields a jobId, the record is keyed by the message, so even garbage leaves a trace.
         var record = new JobRecord
@@ -73,7 +73,7 @@ public sealed class JobProcessor(
                 InputUri = blobs.GetUri(job.Input.Container, job.Input.Blob).ToString(),
                 OutputUri = blobs.GetUri(job.OutputContainer, job.OutputPrefix + JobBlobs.ResultFileName).ToString(),
             };
-            jobScope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = job.JobId });
+            jobScope = logger.BeginScope("job {JobId}", job.JobId);
 
             if (message.DequeueCount > queues.Value.MaxDequeueCount)
             {
