@@ -6,12 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-ensure_tools
-ensure_node_modules
-ensure_fonts
-
-log "dotnet build (Release)"
-dotnet build FunctionsWorker.sln -c Release -nologo -v q
+prepare
 
 if [ ! -f local.settings.json ]; then
   log "creating local.settings.json from local.settings.sample.json"

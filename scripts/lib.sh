@@ -40,6 +40,15 @@ ensure_fonts() {
   fi
 }
 
+# What both README commands need first: tools, npm packages, fonts, and a Release build of the solution.
+prepare() {
+  ensure_tools
+  ensure_node_modules
+  ensure_fonts
+  log "dotnet build (Release)"
+  (cd "$ROOT" && dotnet build FunctionsWorker.sln -c Release -nologo -v q)
+}
+
 # Azurite on its default ports (what UseDevelopmentStorage=true means), in memory; stopped by stop_azurite.
 start_azurite() {
   for port in 10000 10001 10002; do

@@ -4,12 +4,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-ensure_tools
-ensure_node_modules
-ensure_fonts
-
-log "dotnet build (Release)"
-dotnet build FunctionsWorker.sln -c Release -nologo -v q
+prepare
 
 log "dotnet test"
 out="${TMPDIR:-/tmp}/functions-worker-test.log"
