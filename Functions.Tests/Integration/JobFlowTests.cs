@@ -266,4 +266,49 @@ public sealed class JobFlowTests(AzuriteFixture azurite)
         Assert.Empty(await worker.Queue.PeekPoisonAsync());
         Assert.Equal(HttpStatusCode.OK, (await worker.Http.GetAsync("/api/health")).StatusCode);
     }
+
+    [Fact]
+    public async Task BatchSizeAndNewBatchThreshold_BoundConcurrentJobs()
+    {
+        var running = 0;
+        var peak = 0;
+        var tracked = new ScriptedPipeline("tracked", async ct =>
+        {
+            var now = Interlocked.Increment(ref running);
+            InterlockedMax(ref peak, now);
+            await Task.Delay(400, ct);
+            Interlocked.Decrement(ref running);
+        });
+        await using var worker = await TestWorker.StartAsync(azurite,
+            new Dictionary<string, string?>
+            {
+                ["AzureFunctionsJobHost:extensions:queues:batchSize"] = "2",
+                ["AzureFunctionsJobHost:extensions:queues:newBatchThreshold"] = "1",
+            },
+            s => s.AddSingleton<IPipeline>(tracked));
+        await worker.Queue.UploadAsync("inputs", "x.bin", [1]);
+        for (var i = 0; i < 8; i++)
+        {
+            await worker.Queue.SendAsync(JobQueue.Job($"conc-{i}", "tracked", "x.bin"));
+        }
+
+        for (var i = 0; i < 8; i++)
+        {
+            await worker.Queue.WaitForStateAsync($"conc-{i}", Wait, "Succeeded");
+        }
+
+        // Fetch 2; fetch again only once in-flight work is down to 1: never more than batchSize + newBatchThreshold.
+        Assert.InRange(peak, 2, 3);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        for (var current = Volatile.Read(ref target); value > current; current = Volatile.Read(ref target))
+        {
+            if (Interlocked.CompareExchange(ref target, value, current) == current)
+            {
+                return;
+            }
+        }
+    }
 }

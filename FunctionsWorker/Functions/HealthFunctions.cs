@@ -31,7 +31,7 @@ public static class HealthFunctions
             stuck.Count > 0 ? "unhealthy" : health.Status,
             state.WorkerId,
             (long)(time.GetUtcNow() - state.StartedAt).TotalMilliseconds,
-            health.NotReadyReasons().Count == 0,
+            health.NotReadyReasons(stuck).Count == 0,
             state.Warmup,
             state.StorageReachable ? null : state.StorageError,
             stuck);
@@ -55,10 +55,11 @@ public static class HealthFunctions
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var queue = await QueueLengthAsync(clients, storage.Value.JobsQueueName, cancellationToken).ConfigureAwait(false);
-        var poison = storage.Value.PoisonQueueName is { } poisonName
-            ? await QueueLengthAsync(clients, poisonName, cancellationToken).ConfigureAwait(false)
-            : null;
+        var queueLength = QueueLengthAsync(clients, storage.Value.JobsQueueName, cancellationToken);
+        var poisonLength = storage.Value.PoisonQueueName is { } poisonName ? QueueLengthAsync(clients, poisonName, cancellationToken) : Task.FromResult<int?>(null);
+        var queue = await queueLength.ConfigureAwait(false);
+        var poison = await poisonLength.ConfigureAwait(false);
+        var reasons = health.NotReadyReasons();
         using var process = Process.GetCurrentProcess();
         var body = new Dictionary<string, object?>
         {
@@ -67,8 +68,8 @@ public static class HealthFunctions
             ["status"] = health.Status,
             ["startedAt"] = state.StartedAt,
             ["uptimeMs"] = (long)(time.GetUtcNow() - state.StartedAt).TotalMilliseconds,
-            ["ready"] = health.NotReadyReasons().Count == 0,
-            ["notReadyReasons"] = health.NotReadyReasons(),
+            ["ready"] = reasons.Count == 0,
+            ["notReadyReasons"] = reasons,
             ["warmup"] = state.Warmup,
             ["storage"] = new { account = clients.AccountName, reachable = state.StorageReachable, error = state.StorageError },
             ["listener"] = new { running = state.ListenerRunning, circuitOpenUntil = state.CircuitOpenUntil },
@@ -96,7 +97,7 @@ public static class HealthFunctions
             var properties = await clients.Queues.GetQueueClient(name).GetPropertiesAsync(timeout.Token).ConfigureAwait(false);
             return properties.Value.ApproximateMessagesCount;
         }
-        catch (RequestFailedException ex) when (ex.Status == 404)
+        catch (RequestFailedException ex) when (ex.IsNotFound())
         {
             return 0;
         }

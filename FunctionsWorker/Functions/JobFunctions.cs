@@ -29,7 +29,8 @@ public static class JobFunctions
         }
         catch (Exception ex) when (StorageErrors.IsStorageFailure(ex))
         {
-            return TypedResults.Problem($"Job records are unavailable: storage answered {StorageErrors.AsRequestFailed(ex)?.Status} {StorageErrors.AsRequestFailed(ex)?.ErrorCode}.",
+            var failed = StorageErrors.AsRequestFailed(ex);
+            return TypedResults.Problem($"Job records are unavailable: storage answered {failed?.Status} {failed?.ErrorCode}.",
                 statusCode: StatusCodes.Status503ServiceUnavailable, title: "Storage unavailable");
         }
     }

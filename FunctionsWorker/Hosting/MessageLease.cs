@@ -40,6 +40,7 @@ internal sealed class MessageLease : IAsyncDisposable
     /// <summary>True once a renewal found the message gone or taken by another worker: the job's result must not be trusted to this lease.</summary>
     public bool Lost { get; private set; }
 
+    // Read by the final delete or release only after the renewal loop has ended; the lock keeps that obvious.
     private string PopReceipt
     {
         get { lock (_gate) { return _popReceipt; } }
@@ -74,14 +75,18 @@ internal sealed class MessageLease : IAsyncDisposable
     {
         try
         {
+            var wait = _duration / 2;
             while (true)
             {
-                await Task.Delay(_duration / 2, _time, cancellationToken).ConfigureAwait(false);
+                // Only the wait is cancelled: a renewal already sent must finish, or its new pop receipt would be
+                // lost and the final delete would fail with PopReceiptMismatch.
+                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    var receipt = await _queue.UpdateMessageAsync(MessageId, PopReceipt, visibilityTimeout: _duration, cancellationToken: cancellationToken)
+                    var receipt = await _queue.UpdateMessageAsync(MessageId, PopReceipt, visibilityTimeout: _duration, cancellationToken: CancellationToken.None)
                         .ConfigureAwait(false);
                     PopReceipt = receipt.Value.PopReceipt;
+                    wait = _duration / 2;
                 }
                 catch (RequestFailedException ex) when (ex.IsMessageGone() || ex.IsPopReceiptMismatch())
                 {
@@ -89,9 +94,10 @@ internal sealed class MessageLease : IAsyncDisposable
                     Log.LeaseLost(_logger, MessageId, DequeueCount, ex.ErrorCode);
                     return;
                 }
-                catch (Exception ex) when (StorageErrors.IsStorageFailure(ex) && !cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (StorageErrors.IsStorageFailure(ex))
                 {
-                    // Keep trying at the next half-lease: one failed renewal still leaves half the lease.
+                    // Half the lease is left at most: try again soon rather than at the next half-lease, when it ends.
+                    wait = _duration / 8;
                     var failed = StorageErrors.AsRequestFailed(ex);
                     Log.LeaseRenewalFailed(_logger, MessageId, DequeueCount, failed?.Status ?? 0, failed?.ErrorCode);
                 }

@@ -107,7 +107,7 @@ public sealed class QueueListener : BackgroundService
                 // Storage lost (or the queue deleted): report not ready, back off, reconnect by itself.
                 ReportStorageFailure(ex);
                 await DelayAsync(storageBackoff.Next(), stoppingToken).ConfigureAwait(false);
-                if (StorageErrors.AsRequestFailed(ex)?.Status == 404)
+                if (StorageErrors.AsRequestFailed(ex)?.IsNotFound() == true)
                 {
                     await ConnectAsync(stoppingToken).ConfigureAwait(false);
                 }
@@ -257,8 +257,9 @@ public sealed class QueueListener : BackgroundService
         if (disposition.Kind == JobDispositionKind.Poison && _poisonQueue is not null)
         {
             // CancellationToken.None throughout: a stopping host must not leave a message half-moved.
-            await _poisonQueue.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
-            await _poisonQueue.SendMessageAsync(message.MessageText, CancellationToken.None).ConfigureAwait(false);
+            await StorageErrors.CreatingIfMissingAsync(
+                () => _poisonQueue.SendMessageAsync(message.MessageText, CancellationToken.None),
+                () => _poisonQueue.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None)).ConfigureAwait(false);
             await lease.DeleteAsync().ConfigureAwait(false);
             Log.MovedToPoison(_logger, message.MessageId, message.DequeueCount, _poisonQueue.Name);
         }

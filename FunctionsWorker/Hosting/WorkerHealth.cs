@@ -17,8 +17,8 @@ public sealed class WorkerHealth(WorkerState state, IOptions<WorkerOptions> opti
         return state.Heartbeats.Where(beat => now - beat.Value > StuckThreshold).Select(beat => beat.Key).ToArray();
     }
 
-    /// <summary>What keeps the worker from taking jobs; empty when ready.</summary>
-    public IReadOnlyList<string> NotReadyReasons()
+    /// <summary>What keeps the worker from taking jobs; empty when ready. <paramref name="stuckLoops"/> when the caller has them already.</summary>
+    public IReadOnlyList<string> NotReadyReasons(IReadOnlyList<string>? stuckLoops = null)
     {
         var reasons = new List<string>();
         foreach (var task in state.Warmup.Where(t => t.State != "Ready"))
@@ -46,7 +46,7 @@ public sealed class WorkerHealth(WorkerState state, IOptions<WorkerOptions> opti
             reasons.Add($"circuit open after repeated worker faults until {until:O}");
         }
 
-        reasons.AddRange(StuckLoops().Select(loop => $"loop '{loop}' is not responding"));
+        reasons.AddRange((stuckLoops ?? StuckLoops()).Select(loop => $"loop '{loop}' is not responding"));
         return reasons;
     }
 

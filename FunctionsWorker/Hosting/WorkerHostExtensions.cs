@@ -69,7 +69,6 @@ public static class WorkerHostExtensions
         services.AddOptionsWithValidateOnStart<StorageOptions>().BindConfiguration(string.Empty);
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         services.AddOptionsWithValidateOnStart<ImagingOptions>().BindConfiguration(ImagingOptions.SectionName).ValidateDataAnnotations();
-        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromMinutes(10));
         services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>((host, worker) =>
             host.ShutdownTimeout = worker.Value.ShutdownGracePeriod + TimeSpan.FromSeconds(15));
 

@@ -97,17 +97,6 @@ public sealed class JobProcessor(
             Log.JobStarted(logger, job.JobId, message.MessageId, message.DequeueCount, job.Pipeline, record.QueueWaitMs ?? 0);
 
             await RunAsync(job, cancellationToken).ConfigureAwait(false);
-
-            record = record with { State = JobState.Succeeded, CompletedAt = time.GetUtcNow(), DurationMs = clock.ElapsedMilliseconds };
-            await records.UpsertAsync(record, cancellationToken).ConfigureAwait(false);
-            Log.JobSucceeded(logger, job.JobId, message.MessageId, message.DequeueCount, clock.ElapsedMilliseconds);
-            if (job.ReplyTo is not null)
-            {
-                await replies.SendAsync(job, JobState.Succeeded, record.OutputUri, error: null, cancellationToken).ConfigureAwait(false);
-            }
-
-            state.CountOutcome(JobState.Succeeded);
-            return JobDisposition.Delete;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -118,39 +107,74 @@ public sealed class JobProcessor(
         }
         catch (Exception ex)
         {
-            var (failure, errorType) = FailureClassifier.Classify(ex);
-            var disposition = FailureClassifier.Decide(failure, message.DequeueCount, queues.Value.MaxDequeueCount, queues.Value.VisibilityTimeout);
-            if (disposition.Kind == JobDispositionKind.Poison && storage.Value.PoisonQueueName is null)
-            {
-                // A poison queue has nowhere further to go: the message stays, retried after the visibility timeout.
-                disposition = JobDisposition.Release(queues.Value.VisibilityTimeout);
-            }
-
-            var next = disposition.Kind switch
-            {
-                JobDispositionKind.Poison => JobState.Poisoned,
-                _ when failure == FailureClass.WorkerFault => JobState.Released,
-                _ => JobState.Retrying,
-            };
-
-            var failed = record with
-            {
-                State = next,
-                CompletedAt = next == JobState.Poisoned ? time.GetUtcNow() : null,
-                DurationMs = clock.ElapsedMilliseconds,
-                ErrorType = errorType,
-                ErrorMessage = ex.Message,
-                Permanent = failure == FailureClass.Permanent,
-            };
-            Log.JobFailed(logger, record.JobId, message.MessageId, message.DequeueCount, failure, errorType, next, clock.ElapsedMilliseconds, ex.Message);
-            state.RecordError($"job {record.JobId}", errorType, ex.Message);
-            await FinishAsync(failed, job, ex.Message).ConfigureAwait(false);
-            return disposition.WithFailure(failure);
+            return await FailAsync(record, job, message, clock, ex).ConfigureAwait(false);
         }
         finally
         {
             jobScope?.Dispose();
         }
+
+        return await CompleteAsync(record with { State = JobState.Succeeded, CompletedAt = time.GetUtcNow(), DurationMs = clock.ElapsedMilliseconds },
+            job!, message).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// After <c>result.json</c> is written the job has succeeded, whatever happens next: no cancellation, and a
+    /// failed record or reply only makes the message come back, where the redelivery path finishes them.
+    /// </summary>
+    private async Task<JobDisposition> CompleteAsync(JobRecord record, JobMessage job, QueueMessage message)
+    {
+        try
+        {
+            await records.UpsertAsync(record, CancellationToken.None).ConfigureAwait(false);
+            Log.JobSucceeded(logger, job.JobId, message.MessageId, message.DequeueCount, record.DurationMs ?? 0);
+            state.CountOutcome(JobState.Succeeded);
+            if (job.ReplyTo is not null)
+            {
+                await replies.SendAsync(job, JobState.Succeeded, record.OutputUri, error: null, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            return JobDisposition.Delete;
+        }
+        catch (Exception ex) when (StorageErrors.IsStorageFailure(ex))
+        {
+            Log.RecordWriteFailed(logger, job.JobId, message.MessageId, message.DequeueCount, ex.Message);
+            return JobDisposition.Release(queues.Value.VisibilityTimeout).WithFailure(FailureClass.Transient);
+        }
+    }
+
+    private async Task<JobDisposition> FailAsync(JobRecord record, JobMessage? job, QueueMessage message, Stopwatch clock, Exception ex)
+    {
+        var (failure, errorType) = FailureClassifier.Classify(ex);
+        var disposition = FailureClassifier.Decide(failure, message.DequeueCount, queues.Value.MaxDequeueCount, queues.Value.VisibilityTimeout);
+        if (disposition.Kind == JobDispositionKind.Poison && storage.Value.PoisonQueueName is null)
+        {
+            // A poison queue has nowhere further to go: the message stays, retried no sooner than a lease from now,
+            // so a visibilityTimeout of 0 cannot turn it into a hot loop.
+            var delay = queues.Value.VisibilityTimeout > worker.Value.LeaseDuration ? queues.Value.VisibilityTimeout : worker.Value.LeaseDuration;
+            disposition = JobDisposition.Release(delay);
+        }
+
+        var next = disposition.Kind switch
+        {
+            JobDispositionKind.Poison => JobState.Poisoned,
+            _ when failure == FailureClass.WorkerFault => JobState.Released,
+            _ => JobState.Retrying,
+        };
+
+        var failed = record with
+        {
+            State = next,
+            CompletedAt = next == JobState.Poisoned ? time.GetUtcNow() : null,
+            DurationMs = clock.ElapsedMilliseconds,
+            ErrorType = errorType,
+            ErrorMessage = ex.Message,
+            Permanent = failure == FailureClass.Permanent,
+        };
+        Log.JobFailed(logger, record.JobId, message.MessageId, message.DequeueCount, failure, errorType, next, clock.ElapsedMilliseconds, ex.Message);
+        state.RecordError($"job {record.JobId}", errorType, ex.Message);
+        await FinishAsync(failed, job, ex.Message).ConfigureAwait(false);
+        return disposition.WithFailure(failure);
     }
 
     private string DecodeBody(string text)

@@ -24,27 +24,16 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
             var response = await _table.GetEntityIfExistsAsync<TableEntity>(jobId, RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
             return response.HasValue && response.Value is { } entity ? FromEntity(entity) : null;
         }
-        catch (RequestFailedException ex) when (IsMissingTable(ex))
+        catch (RequestFailedException ex) when (ex.IsMissingTarget())
         {
             return null;
         }
     }
 
-    public async Task UpsertAsync(JobRecord record, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _table.UpsertEntityAsync(ToEntity(record), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException ex) when (IsMissingTable(ex))
-        {
-            // The table went away (a reset emulator, a deleted table): make it again rather than fail the job.
-            await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-            await _table.UpsertEntityAsync(ToEntity(record), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static bool IsMissingTable(RequestFailedException ex) => ex.Status == 404 && ex.ErrorCode == "TableNotFound";
+    public Task UpsertAsync(JobRecord record, CancellationToken cancellationToken) =>
+        StorageErrors.CreatingIfMissingAsync(
+            () => _table.UpsertEntityAsync(ToEntity(record), TableUpdateMode.Replace, cancellationToken),
+            () => _table.CreateIfNotExistsAsync(cancellationToken));
 
     private static TableEntity ToEntity(JobRecord r) => new(r.JobId, RowKey)
     {

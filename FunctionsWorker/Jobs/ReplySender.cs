@@ -1,4 +1,3 @@
-using Azure;
 using System.Text;
 using System.Text.Json.Nodes;
 using FunctionsWorker.Hosting;
@@ -22,15 +21,8 @@ public sealed class ReplySender(StorageClients clients, IOptions<QueuesOptions> 
             ["error"] = error is { Length: > 1024 } ? error[..1024] : error,
         }.ToJsonString();
         var text = queues.Value.IsBase64 ? Convert.ToBase64String(Encoding.UTF8.GetBytes(body)) : body;
-        try
-        {
-            await queue.SendMessageAsync(text, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException ex) when (ex.ErrorCode == "QueueNotFound")
-        {
-            // Created on first use, and again if it was deleted since.
-            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            await queue.SendMessageAsync(text, cancellationToken).ConfigureAwait(false);
-        }
+        await StorageErrors.CreatingIfMissingAsync(
+            () => queue.SendMessageAsync(text, cancellationToken),
+            () => queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 }

@@ -46,16 +46,9 @@ public sealed class JobBlobs(StorageClients clients, IOptions<ImagingOptions> im
         var containerClient = clients.Blobs.GetBlobContainerClient(container);
         var blob = containerClient.GetBlobClient(blobName);
         var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } };
-        try
-        {
-            await blob.UploadAsync(content, options, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException ex) when (ex.ErrorCode == "ContainerNotFound")
-        {
-            // Created on first use, and again if it was deleted since: no cached "exists" that can go stale.
-            await containerClient.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            await blob.UploadAsync(content, options, cancellationToken).ConfigureAwait(false);
-        }
+        await StorageErrors.CreatingIfMissingAsync(
+            () => blob.UploadAsync(content, options, cancellationToken),
+            () => containerClient.CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
 
         return blob.Uri;
     }

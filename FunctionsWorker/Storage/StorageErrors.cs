@@ -33,6 +33,27 @@ public static class StorageErrors
         _ => null,
     };
 
+    /// <summary>The container, queue or table an operation addressed does not exist.</summary>
+    public static bool IsMissingTarget(this RequestFailedException ex) =>
+        ex.Status == 404 && ex.ErrorCode is "ContainerNotFound" or "QueueNotFound" or "TableNotFound";
+
+    /// <summary>
+    /// Runs <paramref name="operation"/>; when its container, queue or table is missing, creates it and runs it once
+    /// more. Created on first use and again if deleted since, with no cached "exists" that could go stale.
+    /// </summary>
+    public static async Task CreatingIfMissingAsync(Func<Task> operation, Func<Task> create)
+    {
+        try
+        {
+            await operation().ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.IsMissingTarget())
+        {
+            await create().ConfigureAwait(false);
+            await operation().ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Worth retrying: throttling, server errors, timeouts and no answer at all (status 0).</summary>
     public static bool IsTransient(this RequestFailedException ex) => ex.Status is 0 or 408 or 429 or >= 500;
 }
