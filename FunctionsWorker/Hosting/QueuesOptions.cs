@@ -25,5 +25,12 @@ public sealed class QueuesOptions
 
     public bool IsBase64 => string.Equals(MessageEncoding, "base64", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Message text for a JSON body, in the configured encoding (how producers and the reply queue see it).</summary>
+    public string Encode(string body) => IsBase64 ? Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(body)) : body;
+
+    /// <summary>The body of a message's text; throws <see cref="FormatException"/> or <see cref="System.Text.DecoderFallbackException"/> for bad base64 or UTF-8.</summary>
+    public string Decode(string text) =>
+        IsBase64 ? new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Convert.FromBase64String(text)) : text;
+
     public int EffectiveNewBatchThreshold => NewBatchThreshold ?? BatchSize / 2 * Environment.ProcessorCount;
 }

@@ -179,14 +179,9 @@ public sealed class JobProcessor(
 
     private string DecodeBody(string text)
     {
-        if (!queues.Value.IsBase64)
-        {
-            return text;
-        }
-
         try
         {
-            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Convert.FromBase64String(text));
+            return queues.Value.Decode(text);
         }
         catch (Exception ex) when (ex is FormatException or DecoderFallbackException)
         {

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using FunctionsWorker.Hosting;
 using FunctionsWorker.Storage;
@@ -20,7 +19,7 @@ public sealed class ReplySender(StorageClients clients, IOptions<QueuesOptions> 
             ["result"] = outputUri,
             ["error"] = error is { Length: > 1024 } ? error[..1024] : error,
         }.ToJsonString();
-        var text = queues.Value.IsBase64 ? Convert.ToBase64String(Encoding.UTF8.GetBytes(body)) : body;
+        var text = queues.Value.Encode(body);
         await StorageErrors.CreatingIfMissingAsync(
             () => queue.SendMessageAsync(text, cancellationToken),
             () => queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
