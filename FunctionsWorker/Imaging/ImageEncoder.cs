@@ -13,7 +13,9 @@ public static class ImageEncoder
             _ => (SKEncodedImageFormat.Png, "image/png", "png"),
         };
 
-        using var data = bitmap.Encode(skFormat, quality)
+        // JPEG has no alpha: flatten here, once for every pipeline, or transparent areas come out black.
+        using var flattened = skFormat == SKEncodedImageFormat.Jpeg && bitmap.AlphaType != SKAlphaType.Opaque ? OpaqueImage.OnWhite(bitmap) : null;
+        using var data = (flattened ?? bitmap).Encode(skFormat, quality)
             ?? throw new InvalidOperationException($"SkiaSharp could not encode a {bitmap.Width}x{bitmap.Height} image as {format}.");
         return new PipelineImage(BinaryData.FromBytes(data.ToArray()), contentType, extension);
     }

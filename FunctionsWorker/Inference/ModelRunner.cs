@@ -15,7 +15,6 @@ public sealed class ModelRunner : IDisposable
     private readonly InferenceSession _session;
     private readonly SemaphoreSlim _slots;
     private readonly int _maxConcurrency;
-    private int _pending;
     private int _disposed;
 
     public ModelRunner(string name, InferenceSession session, int maxConcurrency)
@@ -36,36 +35,25 @@ public sealed class ModelRunner : IDisposable
 
     public IReadOnlyList<string> Outputs { get; }
 
-    /// <summary>Requests waiting for a slot or running.</summary>
-    public int Pending => Volatile.Read(ref _pending);
-
     public async Task<IReadOnlyDictionary<string, TensorData>> RunAsync(
         IReadOnlyDictionary<string, TensorData> inputs, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _pending);
+        ThrowIfDisposed();
+        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ThrowIfDisposed();
-            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                ThrowIfDisposed();
 
-                // ONNX Runtime's Run is synchronous and CPU/GPU bound: keep it off the caller's context.
-                return await Task.Run(() => Run(inputs), cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                _slots.Release();
-            }
+            // ONNX Runtime's Run is synchronous and CPU/GPU bound: keep it off the caller's context.
+            return await Task.Run(() => Run(inputs, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            Interlocked.Decrement(ref _pending);
+            _slots.Release();
         }
     }
 
-    private Dictionary<string, TensorData> Run(IReadOnlyDictionary<string, TensorData> inputs)
+    private Dictionary<string, TensorData> Run(IReadOnlyDictionary<string, TensorData> inputs, CancellationToken cancellationToken)
     {
         var values = new List<OrtValue>(inputs.Count);
         try
@@ -78,6 +66,8 @@ public sealed class ModelRunner : IDisposable
             }
 
             using var options = new RunOptions();
+            // A cancelled job (timeout, shutdown past grace) stops its run instead of holding the device to the end.
+            using var terminate = cancellationToken.Register(() => options.Terminate = true);
             using var results = _session.Run(options, names, values, Outputs);
             var outputs = new Dictionary<string, TensorData>(Outputs.Count);
             for (var i = 0; i < Outputs.Count; i++)
@@ -89,6 +79,10 @@ public sealed class ModelRunner : IDisposable
             }
 
             return outputs;
+        }
+        catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
         }
         catch (OnnxRuntimeException ex)
         {

@@ -23,8 +23,6 @@ public sealed class PipelineRegistry
 
     public ISet<string> Names { get; }
 
-    public IEnumerable<IPipeline> All => _pipelines.Values;
-
     public IPipeline Get(string name) =>
         _pipelines.TryGetValue(name, out var pipeline) ? pipeline : throw new InvalidJobException("unknown-pipeline", $"Pipeline '{name}' is not registered.");
 }

@@ -58,7 +58,7 @@ internal sealed class ImagePipeline : IPipeline
 
         var modelSize = settings.ModelInputSize(declaredShape, source.Width, source.Height);
         TensorData input;
-        using (var opaque = Flatten(source))
+        using (var opaque = OpaqueImage.OnWhite(source))
         {
             input = ImageTensor.Pack(opaque, modelSize, settings.Mean, settings.Std, settings.ChannelOrder);
         }
@@ -70,8 +70,7 @@ internal sealed class ImagePipeline : IPipeline
         using var result = Postprocess(settings, source, outputs[runner.Outputs[0]]);
         var postprocessed = _time.GetTimestamp();
 
-        using var encodable = format == "jpeg" ? Flatten(result) : null;
-        var image = ImageEncoder.Encode(encodable ?? result, format, quality);
+        var image = ImageEncoder.Encode(result, format, quality);
         var encoded = _time.GetTimestamp();
 
         var timings = new JsonObject
@@ -140,16 +139,6 @@ internal sealed class ImagePipeline : IPipeline
             throw new WorkerFaultException("model-output-mismatch", string.Create(CultureInfo.InvariantCulture,
                 $"Model '{settings.Model}' ({settings.Output} output): {ex.Message}; check Pipelines:Image:Models:{settings.Model}."), ex);
         }
-    }
-
-    /// <summary>Composites onto white: models see no alpha, and transparent pixels would otherwise read as black.</summary>
-    private static SKBitmap Flatten(SKBitmap image)
-    {
-        var opaque = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        using var canvas = new SKCanvas(opaque);
-        canvas.Clear(SKColors.White);
-        canvas.DrawBitmap(image, 0, 0);
-        return opaque;
     }
 
     private double Milliseconds(long from, long to) => Math.Round(_time.GetElapsedTime(from, to).TotalMilliseconds, 1);

@@ -122,15 +122,10 @@ internal sealed class OcrPipeline : IPipeline
         }
     }
 
-    /// <summary>Decodes and flattens onto white: transparent pixels of a PNG would otherwise read as black.</summary>
     private SKBitmap DecodeOpaque(BinaryData input)
     {
         using var decoded = _decoder.Decode(input);
-        var opaque = new SKBitmap(new SKImageInfo(decoded.Width, decoded.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        using var canvas = new SKCanvas(opaque);
-        canvas.Clear(SKColors.White);
-        canvas.DrawBitmap(decoded, 0, 0);
-        return opaque;
+        return OpaqueImage.OnWhite(decoded);
     }
 
     private static JsonObject Summarize(SKBitmap image, List<OcrLine> lines, OcrTimings timings)
