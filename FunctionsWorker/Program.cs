@@ -1,13 +1,9 @@
+using FunctionsWorker.Triggers.Http;
 using FunctionsWorker.Hosting;
-using FunctionsWorker.Inference;
-using FunctionsWorker.Pipelines.Image;
-using FunctionsWorker.Pipelines.Ocr;
 
-var builder = WorkerHostExtensions.CreateWorkerBuilder(new WebApplicationOptions { Args = args });
-builder.AddWorkerHost();
-builder.AddInference();
-builder.AddOcrPipeline();
-builder.AddImagePipeline();
+
+var builder = FunctionsWorkerHost.CreateBuilder(new WebApplicationOptions { Args = args });
+builder.AddFunctionsWorker();
 
 var app = builder.Build();
 app.MapFunctions();

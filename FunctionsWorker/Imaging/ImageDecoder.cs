@@ -1,7 +1,7 @@
 using System.Globalization;
-using FunctionsWorker.Jobs;
 using Microsoft.Extensions.Options;
 using SkiaSharp;
+using FunctionsWorker.Errors;
 
 namespace FunctionsWorker.Imaging;
 

@@ -8,10 +8,10 @@ public sealed class ImagingOptions
     public const string SectionName = "Imaging";
 
     /// <summary>Largest input blob accepted, in bytes (default 32 MiB).</summary>
-    [Range(1, long.MaxValue)]
+    [Range(1, long.MaxValue, ErrorMessage = "Imaging:MaxInputBytes must be at least 1.")]
     public long MaxInputBytes { get; set; } = 32L * 1024 * 1024;
 
     /// <summary>Largest decoded image, in pixels, checked from the header before any pixel is decoded (default 40 MP).</summary>
-    [Range(1, long.MaxValue)]
+    [Range(1, long.MaxValue, ErrorMessage = "Imaging:MaxPixels must be at least 1.")]
     public long MaxPixels { get; set; } = 40_000_000;
 }

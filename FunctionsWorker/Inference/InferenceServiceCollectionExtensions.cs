@@ -1,11 +1,11 @@
 using Azure.Storage.Blobs;
-using FunctionsWorker.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using FunctionsWorker.Health;
 
 namespace FunctionsWorker.Inference;
 
@@ -22,15 +22,11 @@ public static class InferenceServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
 
-        services.AddOptions<InferenceOptions>()
-            .Bind(builder.Configuration.GetSection(InferenceOptions.SectionName))
-            .ValidateOnStart();
+        services.AddOptionsWithValidateOnStart<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InferenceOptions>, InferenceOptionsValidator>());
 
-        services.AddOptions<ModelCatalogOptions>()
-            .Configure<IConfiguration>((catalog, configuration) =>
-                configuration.GetSection(ModelCatalogOptions.SectionName).Bind(catalog.Models))
-            .ValidateOnStart();
+        // The catalog's one property, Models, is bound from the root's Models section.
+        services.AddOptionsWithValidateOnStart<ModelCatalogOptions>().BindConfiguration(string.Empty);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelCatalogOptions>, ModelCatalogOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
@@ -46,7 +42,6 @@ public static class InferenceServiceCollectionExtensions
         services.TryAddSingleton<IModelProvider>(provider => provider.GetRequiredService<ModelCache>());
         services.AddSingleton<IWarmupTask>(provider => provider.GetRequiredService<ModelCache>());
         services.AddSingleton<IStatusSource, ModelCacheStatusSource>();
-        services.AddHostedService<RequiredModelsCheck>();
         return builder;
     }
 }

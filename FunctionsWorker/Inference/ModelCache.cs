@@ -1,8 +1,8 @@
-using FunctionsWorker.Hosting;
-using FunctionsWorker.Jobs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
+using FunctionsWorker.Errors;
+using FunctionsWorker.Health;
 
 namespace FunctionsWorker.Inference;
 

@@ -1,4 +1,5 @@
-using FunctionsWorker.Hosting;
+using System.Text.Json;
+using FunctionsWorker.Health;
 
 namespace FunctionsWorker.Inference;
 
@@ -7,5 +8,5 @@ internal sealed class ModelCacheStatusSource(ModelCache cache) : IStatusSource
 {
     public string Name => "inference";
 
-    public object Describe() => cache.GetSnapshot();
+    public JsonElement Describe() => JsonSerializer.SerializeToElement(cache.GetSnapshot(), InferenceJsonContext.Default.ModelCacheSnapshot);
 }

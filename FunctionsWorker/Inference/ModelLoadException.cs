@@ -1,4 +1,6 @@
-using FunctionsWorker.Jobs;
+using FunctionsWorker.Errors;
+
+
 
 namespace FunctionsWorker.Inference;
 

@@ -1,5 +1,5 @@
-using FunctionsWorker.Jobs;
 using Microsoft.ML.OnnxRuntime;
+using FunctionsWorker.Errors;
 
 namespace FunctionsWorker.Inference;
 

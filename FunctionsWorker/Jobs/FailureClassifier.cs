@@ -1,4 +1,5 @@
 using Azure;
+using FunctionsWorker.Errors;
 using FunctionsWorker.Storage;
 
 namespace FunctionsWorker.Jobs;
@@ -16,18 +17,5 @@ public static class FailureClassifier
         HttpRequestException or IOException => (FailureClass.Transient, "io-error"),
         OutOfMemoryException or InsufficientExecutionStackException => (FailureClass.WorkerFault, "resource-exhausted"),
         _ => (FailureClass.WorkerFault, "unexpected-error"),
-    };
-
-    /// <summary>
-    /// The message's fate for a failure at <paramref name="dequeueCount"/>: permanent → poison; transient → retry after
-    /// the visibility timeout until maxDequeueCount, then poison; worker fault → released at once (the dequeue
-    /// count still rises, so a job that faults every worker ends in poison too).
-    /// </summary>
-    public static JobDisposition Decide(FailureClass failure, long dequeueCount, int maxDequeueCount, TimeSpan visibilityTimeout) => failure switch
-    {
-        FailureClass.Permanent => JobDisposition.Poison,
-        _ when dequeueCount >= maxDequeueCount => JobDisposition.Poison,
-        FailureClass.Transient => JobDisposition.Release(visibilityTimeout),
-        _ => JobDisposition.Release(TimeSpan.Zero),
     };
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FunctionsWorker.Storage;
 
 namespace FunctionsWorker.Jobs;
 

@@ -1,192 +1,190 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Azure.Storage.Queues.Models;
-using FunctionsWorker.Hosting;
+using Microsoft.Extensions.Options;
+using FunctionsWorker.Configuration;
+using FunctionsWorker.Errors;
+using FunctionsWorker.Health;
+using FunctionsWorker.Imaging;
 using FunctionsWorker.Pipelines;
 using FunctionsWorker.Storage;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace FunctionsWorker.Jobs;
 
 /// <summary>
-/// Runs one job message: decode and validate, skip a job that already succeeded, read the input, run the
-/// pipeline under <c>functionTimeout</c>, write outputs then <c>result.json</c>, keep the record, reply, and
-/// decide the message's fate from the failure class.
+/// Runs one job: parse and validate, skip a job that already succeeded, read the input, run the pipeline under
+/// <c>functionTimeout</c>, write outputs then <c>result.json</c>, keep the record.
 /// </summary>
 public sealed class JobProcessor(
     PipelineRegistry pipelines,
     JobRecordStore records,
     JobBlobs blobs,
-    ReplySender replies,
     WorkerState state,
-    IOptions<QueuesOptions> queues,
     IOptions<WorkerOptions> worker,
-    IOptions<StorageOptions> storage,
+    IOptions<ImagingOptions> imaging,
     TimeProvider time,
-    ILogger<JobProcessor> logger)
+    ILogger<JobProcessor> logger) : IJobRunner
 {
     private static readonly JsonSerializerOptions ResultJson = new() { WriteIndented = true };
 
-    /// <param name="message">The fetched message, body exactly as stored on the queue.</param>
+    public Task PrepareAsync(CancellationToken cancellationToken) => records.CreateIfNotExistsAsync(cancellationToken);
+
+    /// <param name="envelope">The delivery, body already decoded by the trigger.</param>
     /// <param name="cancellationToken">Execution cancellation: fires when shutdown's grace period has run out.</param>
-    public async Task<JobDisposition> ProcessAsync(QueueMessage message, CancellationToken cancellationToken)
+    public async Task<JobOutcome> RunAsync(JobEnvelope envelope, CancellationToken cancellationToken)
     {
-        var startedAt = time.GetUtcNow();
-        var clock = Stopwatch.StartNew();
-        // Every line logged while this message is handled, pipelines' included, carries its identity.
-        using var messageScope = logger.BeginScope("message {MessageId} dequeue {DequeueCount}", message.MessageId, message.DequeueCount);
+        var started = time.GetTimestamp();
+        // Every line logged while this delivery is handled, pipelines' included, carries its identity.
+        using var messageScope = logger.BeginScope("message {MessageId} dequeue {DequeueCount}", envelope.MessageId, envelope.DequeueCount);
         IDisposable? jobScope = null;
-        // Until the body yields a jobId, the record is keyed by the message, so even garbage leaves a trace.
-        var record = new JobRecord
-        {
-            JobId = "msg-" + message.MessageId,
-            State = JobState.Running,
-            Attempt = message.DequeueCount,
-            MessageId = message.MessageId,
-            WorkerId = state.WorkerId,
-            EnqueuedAt = message.InsertedOn,
-            StartedAt = startedAt,
-            QueueWaitMs = message.InsertedOn is { } inserted ? (long)(startedAt - inserted).TotalMilliseconds : null,
-        };
+        var record = NewRecord(envelope);
         JobMessage? job = null;
 
         try
         {
-            var body = DecodeBody(message.MessageText);
             try
             {
-                job = JobMessageParser.Parse(body, pipelines.Names);
+                (job, record) = Parse(envelope, record);
             }
-            catch (InvalidJobException) when (JobMessageParser.TryReadJobId(body) is { } jobId)
+            catch (InvalidJobException ex)
             {
-                record = record with { JobId = jobId };
-                throw;
+                return JobOutcome.Failed(Elapsed(KeyedByJobId(envelope, record), started), null, ex);
             }
 
-            record = record with
-            {
-                JobId = job.JobId,
-                Pipeline = job.Pipeline,
-                InputUri = blobs.GetUri(job.Input.Container, job.Input.Blob).ToString(),
-                OutputUri = blobs.GetUri(job.OutputContainer, job.OutputPrefix + JobBlobs.ResultFileName).ToString(),
-            };
             jobScope = logger.BeginScope("job {JobId}", job.JobId);
-
-            if (message.DequeueCount > queues.Value.MaxDequeueCount)
-            {
-                // Functions' rule: a message already past maxDequeueCount goes to poison without running.
-                throw new TransientJobException("max-dequeue-count-exceeded",
-                    $"The message was dequeued {message.DequeueCount} times, more than maxDequeueCount ({queues.Value.MaxDequeueCount}).");
-            }
 
             if (await AlreadySucceededAsync(job, cancellationToken).ConfigureAwait(false))
             {
-                Log.JobAlreadySucceeded(logger, job.JobId, message.MessageId, message.DequeueCount);
-                if (job.ReplyTo is not null)
-                {
-                    await replies.SendAsync(job, JobState.Succeeded, record.OutputUri, error: null, cancellationToken).ConfigureAwait(false);
-                }
-
-                return JobDisposition.Delete;
+                Log.JobAlreadySucceeded(logger, job.JobId, envelope.MessageId, envelope.DequeueCount);
+                return new JobOutcome(JobOutcomeKind.Succeeded, record, job);
             }
 
             await records.UpsertAsync(record, cancellationToken).ConfigureAwait(false);
-            Log.JobStarted(logger, job.JobId, message.MessageId, message.DequeueCount, job.Pipeline, record.QueueWaitMs ?? 0);
+            Log.JobStarted(logger, job.JobId, envelope.MessageId, envelope.DequeueCount, job.Pipeline, record.QueueWaitMs ?? 0);
 
-            await RunAsync(job, cancellationToken).ConfigureAwait(false);
+            await RunPipelineAsync(job, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Shutdown ran out of grace: hand the message straight back for another worker.
-            await FinishAsync(record with { State = JobState.Released, DurationMs = clock.ElapsedMilliseconds }, job, null).ConfigureAwait(false);
-            Log.JobReleased(logger, record.JobId, message.MessageId, message.DequeueCount, clock.ElapsedMilliseconds);
-            return JobDisposition.Release(TimeSpan.Zero);
+            return new JobOutcome(JobOutcomeKind.Interrupted, Elapsed(record, started), job);
         }
         catch (Exception ex)
         {
-            return await FailAsync(record, job, message, clock, ex).ConfigureAwait(false);
+            return JobOutcome.Failed(Elapsed(record, started), job, ex);
         }
         finally
         {
             jobScope?.Dispose();
         }
 
-        return await CompleteAsync(record with { State = JobState.Succeeded, CompletedAt = time.GetUtcNow(), DurationMs = clock.ElapsedMilliseconds },
-            job!, message).ConfigureAwait(false);
+        return await CompleteAsync(Elapsed(record with { State = JobState.Succeeded, CompletedAt = time.GetUtcNow() }, started), job, envelope)
+            .ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// After <c>result.json</c> is written the job has succeeded, whatever happens next: no cancellation, and a
-    /// failed record or reply only makes the message come back, where the redelivery path finishes them.
-    /// </summary>
-    private async Task<JobDisposition> CompleteAsync(JobRecord record, JobMessage job, QueueMessage message)
+    public JobOutcome Reject(JobEnvelope envelope, WorkerException reason)
     {
+        var record = NewRecord(envelope);
+        JobMessage? job = null;
         try
         {
-            await records.UpsertAsync(record, CancellationToken.None).ConfigureAwait(false);
-            Log.JobSucceeded(logger, job.JobId, message.MessageId, message.DequeueCount, record.DurationMs ?? 0);
-            state.CountOutcome(JobState.Succeeded);
-            if (job.ReplyTo is not null)
-            {
-                await replies.SendAsync(job, JobState.Succeeded, record.OutputUri, error: null, CancellationToken.None).ConfigureAwait(false);
-            }
-
-            return JobDisposition.Delete;
+            (job, record) = Parse(envelope, record);
         }
-        catch (Exception ex) when (StorageErrors.IsStorageFailure(ex))
+        catch (InvalidJobException)
         {
-            Log.RecordWriteFailed(logger, job.JobId, message.MessageId, message.DequeueCount, ex.Message);
-            return JobDisposition.Release(queues.Value.VisibilityTimeout).WithFailure(FailureClass.Transient);
+            // The reason the trigger gave is what gets recorded, under the jobId when the body has a valid one.
+            record = KeyedByJobId(envelope, record);
         }
+
+        return JobOutcome.Failed(record, job, reason);
     }
 
-    private async Task<JobDisposition> FailAsync(JobRecord record, JobMessage? job, QueueMessage message, Stopwatch clock, Exception ex)
+    public async Task FinishAsync(JobOutcome outcome, JobState next, CancellationToken cancellationToken)
     {
-        var (failure, errorType) = FailureClassifier.Classify(ex);
-        var disposition = FailureClassifier.Decide(failure, message.DequeueCount, queues.Value.MaxDequeueCount, queues.Value.VisibilityTimeout);
-        if (disposition.Kind == JobDispositionKind.Poison && storage.Value.PoisonQueueName is null)
-        {
-            // A poison queue has nowhere further to go: the message stays, retried no sooner than a lease from now,
-            // so a visibilityTimeout of 0 cannot turn it into a hot loop.
-            var delay = queues.Value.VisibilityTimeout > worker.Value.LeaseDuration ? queues.Value.VisibilityTimeout : worker.Value.LeaseDuration;
-            disposition = JobDisposition.Release(delay);
-        }
-
-        var next = disposition.Kind switch
-        {
-            JobDispositionKind.Poison => JobState.Poisoned,
-            _ when failure == FailureClass.WorkerFault => JobState.Released,
-            _ => JobState.Retrying,
-        };
-
+        var record = outcome.Record;
         var failed = record with
         {
             State = next,
             CompletedAt = next == JobState.Poisoned ? time.GetUtcNow() : null,
-            DurationMs = clock.ElapsedMilliseconds,
-            ErrorType = errorType,
-            ErrorMessage = ex.Message,
-            Permanent = failure == FailureClass.Permanent,
+            ErrorType = outcome.ErrorType,
+            ErrorMessage = outcome.Error,
+            Permanent = outcome.Failure == FailureClass.Permanent,
         };
-        Log.JobFailed(logger, record.JobId, message.MessageId, message.DequeueCount, failure, errorType, next, clock.ElapsedMilliseconds, ex.Message);
-        state.RecordError($"job {record.JobId}", errorType, ex.Message);
-        await FinishAsync(failed, job, ex.Message).ConfigureAwait(false);
-        return disposition.WithFailure(failure);
+        if (outcome.Kind == JobOutcomeKind.Interrupted)
+        {
+            Log.JobReleased(logger, record.JobId, record.MessageId ?? string.Empty, record.Attempt, record.DurationMs ?? 0);
+        }
+        else
+        {
+            Log.JobFailed(logger, record.JobId, record.MessageId ?? string.Empty, record.Attempt, outcome.Failure ?? FailureClass.WorkerFault,
+                outcome.ErrorType ?? string.Empty, next, record.DurationMs ?? 0, outcome.Error ?? string.Empty);
+            state.RecordError($"job {record.JobId}", outcome.ErrorType ?? string.Empty, outcome.Error ?? string.Empty);
+        }
+
+        state.CountOutcome(next.ToString());
+        try
+        {
+            await records.UpsertAsync(failed, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (StorageErrors.IsStorageFailure(ex) || ex is IOException or TimeoutException)
+        {
+            // Storage itself is failing; the delivery's own fate still gets decided and logged.
+            Log.RecordWriteFailed(logger, record.JobId, record.MessageId ?? string.Empty, record.Attempt, ex.Message);
+        }
     }
 
-    private string DecodeBody(string text)
+    // Until the body yields a jobId, the record is keyed by the delivery, so even garbage leaves a trace.
+    private JobRecord NewRecord(JobEnvelope envelope)
+    {
+        var startedAt = time.GetUtcNow();
+        return new JobRecord
+        {
+            JobId = "msg-" + envelope.MessageId,
+            State = JobState.Running,
+            Attempt = envelope.DequeueCount,
+            MessageId = envelope.MessageId,
+            WorkerId = state.WorkerId,
+            EnqueuedAt = envelope.InsertedOn,
+            StartedAt = startedAt,
+            QueueWaitMs = envelope.InsertedOn is { } inserted ? (long)(startedAt - inserted).TotalMilliseconds : null,
+        };
+    }
+
+    /// <summary>The job and its record filled in; an <see cref="InvalidJobException"/> for a body that is not a valid job.</summary>
+    private (JobMessage Job, JobRecord Record) Parse(JobEnvelope envelope, JobRecord record)
+    {
+        var job = JobMessageParser.Parse(envelope.Body, pipelines.Names);
+        return (job, record with
+        {
+            JobId = job.JobId,
+            Pipeline = job.Pipeline,
+            InputUri = blobs.GetUri(job.Input.Container, job.Input.Blob).ToString(),
+            OutputUri = blobs.GetUri(job.OutputContainer, job.OutputPrefix + JobBlobs.ResultFileName).ToString(),
+        });
+    }
+
+    /// <summary>An invalid body's record is found by its jobId when it has a valid one.</summary>
+    private static JobRecord KeyedByJobId(JobEnvelope envelope, JobRecord record) =>
+        JobMessageParser.TryReadJobId(envelope.Body) is { } jobId ? record with { JobId = jobId } : record;
+
+    private JobRecord Elapsed(JobRecord record, long started) =>
+        record with { DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds };
+
+    /// <summary>
+    /// After <c>result.json</c> is written the job has succeeded, whatever happens next: no cancellation, and a
+    /// failed record write only makes the delivery come back, where the redelivery path finishes it.
+    /// </summary>
+    private async Task<JobOutcome> CompleteAsync(JobRecord record, JobMessage job, JobEnvelope envelope)
     {
         try
         {
-            return queues.Value.Decode(text);
+            await records.UpsertAsync(record, CancellationToken.None).ConfigureAwait(false);
+            Log.JobSucceeded(logger, job.JobId, envelope.MessageId, envelope.DequeueCount, record.DurationMs ?? 0);
+            state.CountOutcome(nameof(JobState.Succeeded));
+            return new JobOutcome(JobOutcomeKind.Succeeded, record, job);
         }
-        catch (Exception ex) when (ex is FormatException or DecoderFallbackException)
+        catch (Exception ex) when (StorageErrors.IsStorageFailure(ex))
         {
-            throw new InvalidJobException("invalid-base64",
-                "The message is not valid base64 (host.json extensions.queues.messageEncoding is 'base64'): " + ex.Message, ex);
+            Log.RecordWriteFailed(logger, job.JobId, envelope.MessageId, envelope.DequeueCount, ex.Message);
+            return new JobOutcome(JobOutcomeKind.Unfinished, record, job, FailureClass.Transient, "storage-unavailable", ex.Message);
         }
     }
 
@@ -197,9 +195,9 @@ public sealed class JobProcessor(
             await blobs.ExistsAsync(job.OutputContainer, job.OutputPrefix + JobBlobs.ResultFileName, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task RunAsync(JobMessage job, CancellationToken cancellationToken)
+    private async Task RunPipelineAsync(JobMessage job, CancellationToken cancellationToken)
     {
-        var input = await blobs.ReadInputAsync(job.Input, cancellationToken).ConfigureAwait(false);
+        var input = await blobs.ReadInputAsync(job.Input, imaging.Value.MaxInputBytes, cancellationToken).ConfigureAwait(false);
         var pipeline = pipelines.Get(job.Pipeline);
 
         using var timeout = new CancellationTokenSource(worker.Value.FunctionTimeout, time);
@@ -236,24 +234,5 @@ public sealed class JobProcessor(
         // result.json last: its presence marks the job complete.
         await blobs.WriteAsync(job.OutputContainer, job.OutputPrefix + JobBlobs.ResultFileName,
             BinaryData.FromString(document.ToJsonString(ResultJson)), "application/json", cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task FinishAsync(JobRecord record, JobMessage? job, string? error)
-    {
-        state.CountOutcome(record.State);
-        try
-        {
-            // CancellationToken.None: the record of a failure must be written even while the host stops.
-            await records.UpsertAsync(record, CancellationToken.None).ConfigureAwait(false);
-            if (record.State == JobState.Poisoned && job?.ReplyTo is not null)
-            {
-                await replies.SendAsync(job, JobState.Poisoned, outputUri: null, error, CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (StorageErrors.IsStorageFailure(ex) || ex is IOException or TimeoutException)
-        {
-            // Storage itself is failing; the message's own fate still gets decided and logged.
-            Log.RecordWriteFailed(logger, record.JobId, record.MessageId ?? string.Empty, record.Attempt, ex.Message);
-        }
     }
 }

@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
-using FunctionsWorker.Storage;
 using Microsoft.Extensions.Options;
+using FunctionsWorker.Storage;
 
 namespace FunctionsWorker.Jobs;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using FunctionsWorker.Errors;
 
 namespace FunctionsWorker.Jobs;
 

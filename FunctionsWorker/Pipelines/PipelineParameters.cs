@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using FunctionsWorker.Jobs;
+using FunctionsWorker.Errors;
 
 namespace FunctionsWorker.Pipelines;
 

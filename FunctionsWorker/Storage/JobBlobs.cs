@@ -2,21 +2,19 @@ using System.Globalization;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using FunctionsWorker.Imaging;
-using FunctionsWorker.Jobs;
-using Microsoft.Extensions.Options;
+using FunctionsWorker.Errors;
 
 namespace FunctionsWorker.Storage;
 
 /// <summary>Reads job inputs and writes job outputs in the worker's storage account.</summary>
-public sealed class JobBlobs(StorageClients clients, IOptions<ImagingOptions> imaging)
+public sealed class JobBlobs(StorageClients clients)
 {
     public const string ResultFileName = "result.json";
 
     public Uri GetUri(string container, string blob) => clients.Blobs.GetBlobContainerClient(container).GetBlobClient(blob).Uri;
 
-    /// <summary>Downloads the input, refusing one larger than <c>Imaging:MaxInputBytes</c> before reading its bytes.</summary>
-    public async Task<BinaryData> ReadInputAsync(BlobReference input, CancellationToken cancellationToken)
+    /// <summary>Downloads the input, refusing one larger than <paramref name="maxBytes"/> (<c>Imaging:MaxInputBytes</c>) before reading its bytes.</summary>
+    public async Task<BinaryData> ReadInputAsync(BlobReference input, long maxBytes, CancellationToken cancellationToken)
     {
         var blob = clients.Blobs.GetBlobContainerClient(input.Container).GetBlobClient(input.Blob);
         try
@@ -24,7 +22,7 @@ public sealed class JobBlobs(StorageClients clients, IOptions<ImagingOptions> im
             var response = await blob.DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             using var download = response.Value;
             var length = download.Details.ContentLength;
-            var limit = imaging.Value.MaxInputBytes;
+            var limit = maxBytes;
             if (length > limit)
             {
                 throw new InvalidJobException("input-too-large", string.Create(CultureInfo.InvariantCulture,

@@ -54,6 +54,16 @@ public static class StorageErrors
         }
     }
 
+    /// <summary>One line for logs, status and problem details: status and error code, then the message's first line.</summary>
+    public static string Describe(Exception ex)
+    {
+        var failed = AsRequestFailed(ex);
+        var text = failed?.Message ?? ex.Message;
+        var end = text.IndexOf('\n', StringComparison.Ordinal);
+        var first = (end < 0 ? text : text[..end]).Trim();
+        return failed is null ? first : $"{failed.Status} {failed.ErrorCode}: {first}".Trim();
+    }
+
     /// <summary>Worth retrying: throttling, server errors, timeouts and no answer at all (status 0).</summary>
     public static bool IsTransient(this RequestFailedException ex) => ex.Status is 0 or 408 or 429 or >= 500;
 }

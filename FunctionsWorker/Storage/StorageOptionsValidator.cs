@@ -29,6 +29,10 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         {
             errors.Add($"JobsQueueName '{options.JobsQueueName}' is not a valid queue name (3-63 lowercase letters, digits and single hyphens).");
         }
+        else if (options.PoisonQueueName is { } poison && !QueueNames.IsValid(poison))
+        {
+            errors.Add($"JobsQueueName '{options.JobsQueueName}' is too long for its poison queue '{poison}': at most 56 characters, unless the name itself ends in '-poison'.");
+        }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using FunctionsWorker.Imaging;
-using FunctionsWorker.Inference;
-using FunctionsWorker.Jobs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SkiaSharp;
+using FunctionsWorker.Errors;
+using FunctionsWorker.Imaging;
+using FunctionsWorker.Inference;
 
 namespace FunctionsWorker.Pipelines.Image;
 

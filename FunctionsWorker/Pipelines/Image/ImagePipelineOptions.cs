@@ -5,7 +5,7 @@ public sealed class ImagePipelineOptions
 {
     public const string SectionName = "Pipelines:Image";
 
-    /// <summary>The pipeline is registered when this section has at least one model.</summary>
+    /// <summary>One entry per model the pipeline may run; at least one is required.</summary>
     public const string ModelsSection = SectionName + ":Models";
 
     /// <summary>Keyed by catalog name (<c>Models:&lt;name&gt;</c>), compared case-insensitively like the catalog.</summary>

@@ -11,6 +11,11 @@ internal sealed class ImagePipelineOptionsValidator : IValidateOptions<ImagePipe
     public ValidateOptionsResult Validate(string? name, ImagePipelineOptions options)
     {
         var failures = new List<string>();
+        if (options.Models.Count == 0)
+        {
+            failures.Add($"{ImagePipelineOptions.ModelsSection} must configure at least one model when Pipelines:Image:Enabled is true.");
+        }
+
         foreach (var (model, settings) in options.Models)
         {
             Validate(failures, $"{ImagePipelineOptions.ModelsSection}:{model}:", settings);

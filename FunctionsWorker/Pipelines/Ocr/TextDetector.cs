@@ -1,5 +1,5 @@
-using FunctionsWorker.Inference;
 using SkiaSharp;
+using FunctionsWorker.Inference;
 
 namespace FunctionsWorker.Pipelines.Ocr;
 

@@ -1,6 +1,6 @@
-using FunctionsWorker.Inference;
-using FunctionsWorker.Jobs;
 using SkiaSharp;
+using FunctionsWorker.Errors;
+using FunctionsWorker.Inference;
 
 namespace FunctionsWorker.Pipelines.Ocr;
 

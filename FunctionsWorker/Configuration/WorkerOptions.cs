@@ -1,0 +1,24 @@
+namespace FunctionsWorker.Configuration;
+
+/// <summary>host.json top-level <c>worker</c> section: settings Azure Functions lacks, plus its <c>functionTimeout</c>.</summary>
+public sealed class WorkerOptions
+{
+    public const string SectionName = "AzureFunctionsJobHost:worker";
+
+    /// <summary>How long a fetched message stays invisible; renewed at half while the job runs.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long SIGTERM waits for in-flight jobs before releasing them.</summary>
+    public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often background loops report they are alive; health turns 503 when a loop misses several.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>host.json <c>functionTimeout</c>: the longest one job may run (Functions' dedicated-plan default, 30 minutes).</summary>
+    public TimeSpan FunctionTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Consecutive worker faults after which the worker stops fetching for <see cref="CircuitBreakDuration"/>.</summary>
+    public int CircuitBreakerThreshold { get; set; } = 5;
+
+    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,4 +1,0 @@
-namespace FunctionsWorker.Functions;
-
-/// <summary>The body of <c>GET /api/ready</c>.</summary>
-public sealed record ReadinessReport(bool Ready, IReadOnlyList<string> Reasons);

@@ -1,0 +1,17 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace FunctionsWorker.Health;
+
+/// <summary>Registers what every part reports to: the worker's state, its health and the warm-up service.</summary>
+public static class HealthServiceCollectionExtensions
+{
+    public static IServiceCollection AddWorkerHealth(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptionsWithValidateOnStart<WarmupOptions>().BindConfiguration(WarmupOptions.SectionName);
+        services.TryAddSingleton<WorkerState>();
+        services.TryAddSingleton<WorkerHealth>();
+        services.AddHostedService<WarmupService>();
+        return services;
+    }
+}

@@ -1,4 +1,0 @@
-namespace FunctionsWorker.Jobs;
-
-/// <summary>A blob in the worker's own storage account.</summary>
-public sealed record BlobReference(string Container, string Blob);

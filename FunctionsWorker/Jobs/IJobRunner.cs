@@ -1,0 +1,23 @@
+using FunctionsWorker.Errors;
+
+
+namespace FunctionsWorker.Jobs;
+
+/// <summary>
+/// Runs jobs and keeps their records; knows nothing of queue messages. A trigger hands it deliveries, decides each
+/// delivery's fate from the outcome, and tells it the state a failed attempt ends in.
+/// </summary>
+public interface IJobRunner
+{
+    /// <summary>Makes sure the record store exists (called when the trigger connects).</summary>
+    Task PrepareAsync(CancellationToken cancellationToken);
+
+    /// <summary>Parses, validates and runs one delivery; never throws for anything the job or its producer did wrong.</summary>
+    Task<JobOutcome> RunAsync(JobEnvelope envelope, CancellationToken cancellationToken);
+
+    /// <summary>The outcome of a delivery the trigger refuses to run (unreadable body, delivered too often).</summary>
+    JobOutcome Reject(JobEnvelope envelope, WorkerException reason);
+
+    /// <summary>Records the state a failed or interrupted attempt ends in.</summary>
+    Task FinishAsync(JobOutcome outcome, JobState state, CancellationToken cancellationToken);
+}

@@ -1,0 +1,23 @@
+using FunctionsWorker.Errors;
+
+
+namespace FunctionsWorker.Jobs;
+
+/// <summary>
+/// The result of one attempt: its kind, the record as far as it got, the parsed job (null when the body could not be
+/// read), and for a failure its class, error type and message.
+/// </summary>
+public sealed record JobOutcome(
+    JobOutcomeKind Kind,
+    JobRecord Record,
+    JobMessage? Job,
+    FailureClass? Failure = null,
+    string? ErrorType = null,
+    string? Error = null)
+{
+    public static JobOutcome Failed(JobRecord record, JobMessage? job, Exception exception)
+    {
+        var (failure, errorType) = FailureClassifier.Classify(exception);
+        return new JobOutcome(JobOutcomeKind.Failed, record, job, failure, errorType, exception.Message);
+    }
+}

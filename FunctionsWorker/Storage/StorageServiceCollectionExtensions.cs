@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsWorker.Storage;
+
+/// <summary>Registers the storage settings, the process's clients and the job blob access.</summary>
+public static class StorageServiceCollectionExtensions
+{
+    public static IServiceCollection AddWorkerStorage(this IServiceCollection services)
+    {
+        services.AddOptionsWithValidateOnStart<StorageOptions>().BindConfiguration(string.Empty);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+        services.TryAddSingleton<StorageClients>();
+        services.TryAddSingleton(provider => provider.GetRequiredService<StorageClients>().Blobs);
+        services.TryAddSingleton<JobBlobs>();
+        return services;
+    }
+}

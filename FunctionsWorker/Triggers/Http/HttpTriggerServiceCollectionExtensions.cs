@@ -1,0 +1,34 @@
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsWorker.Triggers.Http;
+
+/// <summary>Registers and maps the HTTP triggers: health, ready, status and job records.</summary>
+public static class HttpTriggerServiceCollectionExtensions
+{
+    public static IServiceCollection AddHttpTriggers(this IServiceCollection services)
+    {
+        services.AddOptionsWithValidateOnStart<HttpOptions>()
+            .BindConfiguration(HttpOptions.SectionName)
+            .Configure<IConfiguration>((options, configuration) => options.FunctionKey = configuration["FunctionKey"]);
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, HttpJsonContext.Default);
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+        });
+        services.AddProblemDetails();
+        services.TryAddSingleton<FunctionKeyFilter>();
+        return services;
+    }
+
+    /// <summary>Maps the HTTP triggers under host.json's <c>extensions.http.routePrefix</c>.</summary>
+    public static WebApplication MapFunctions(this WebApplication app)
+    {
+        var prefix = app.Services.GetRequiredService<IOptions<HttpOptions>>().Value.RoutePrefix.Trim('/');
+        var group = app.MapGroup(prefix.Length == 0 ? "/" : "/" + prefix);
+        group.MapHealthFunctions();
+        group.MapJobFunctions();
+        return app;
+    }
+}

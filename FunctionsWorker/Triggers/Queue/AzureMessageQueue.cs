@@ -1,0 +1,33 @@
+using Azure.Storage.Queues;
+using FunctionsWorker.Storage;
+
+namespace FunctionsWorker.Triggers.Queue;
+
+/// <summary><see cref="IMessageQueue"/> on an Azure Storage queue.</summary>
+internal sealed class AzureMessageQueue(QueueClient queue) : IMessageQueue
+{
+    public string Name => queue.Name;
+
+    public Task CreateIfNotExistsAsync(CancellationToken cancellationToken) => queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+
+    public async Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
+    {
+        var messages = (await queue.ReceiveMessagesAsync(maxMessages, visibilityTimeout, cancellationToken).ConfigureAwait(false)).Value;
+        return Array.ConvertAll(messages, m => new ReceivedMessage(m.MessageId, m.PopReceipt, m.MessageText, m.DequeueCount, m.InsertedOn));
+    }
+
+    public async Task<string> UpdateVisibilityAsync(string messageId, string popReceipt, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
+    {
+        var receipt = await queue.UpdateMessageAsync(messageId, popReceipt, visibilityTimeout: visibilityTimeout, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        return receipt.Value.PopReceipt;
+    }
+
+    public Task DeleteAsync(string messageId, string popReceipt, CancellationToken cancellationToken) =>
+        queue.DeleteMessageAsync(messageId, popReceipt, cancellationToken);
+
+    public Task SendAsync(string text, CancellationToken cancellationToken) =>
+        StorageErrors.CreatingIfMissingAsync(
+            () => queue.SendMessageAsync(text, cancellationToken),
+            () => queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
+}

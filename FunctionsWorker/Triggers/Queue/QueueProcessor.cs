@@ -1,0 +1,144 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+using FunctionsWorker.Configuration;
+using FunctionsWorker.Errors;
+using FunctionsWorker.Jobs;
+using FunctionsWorker.Storage;
+
+namespace FunctionsWorker.Triggers.Queue;
+
+/// <summary>
+/// The one place that decides a message's fate, as the WebJobs extension's <c>QueueProcessor</c> does: it decodes the
+/// message, refuses one past <c>maxDequeueCount</c>, hands the rest to the job runner, then turns the outcome into
+/// delete, release with a delay, or a move to <c>&lt;queue&gt;-poison</c>, and sends the job's reply.
+/// </summary>
+public sealed class QueueProcessor(
+    IJobRunner jobs,
+    IMessageQueues queues,
+    ReplySender replies,
+    IOptions<QueuesOptions> queueOptions,
+    IOptions<WorkerOptions> workerOptions,
+    IOptions<StorageOptions> storage,
+    ILogger<QueueProcessor> logger)
+{
+    private readonly QueuesOptions _options = queueOptions.Value;
+    private readonly IMessageQueue? _poison = storage.Value.PoisonQueueName is { } poison ? queues.Get(poison) : null;
+
+    /// <summary>Runs the message's job and settles the message; storage failures while settling propagate to the caller.</summary>
+    public async Task<JobOutcome> ProcessAsync(ReceivedMessage message, MessageLease lease, CancellationToken execution)
+    {
+        var outcome = await RunAsync(message, execution).ConfigureAwait(false);
+        var fate = Decide(outcome, message.DequeueCount);
+        if (outcome.Kind is JobOutcomeKind.Failed or JobOutcomeKind.Interrupted)
+        {
+            // CancellationToken.None: the record of a failure must be written even while the host stops.
+            await jobs.FinishAsync(outcome, fate.State, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (outcome.Job?.ReplyTo is not null && (outcome.Kind == JobOutcomeKind.Succeeded || fate.State == JobState.Poisoned) &&
+            !await ReplyAsync(outcome, fate).ConfigureAwait(false))
+        {
+            // A success whose reply failed comes back, and its redelivery (already succeeded) sends the reply again.
+            fate = fate.State == JobState.Succeeded ? MessageFate.Release(JobState.Succeeded, _options.VisibilityTimeout) : fate;
+        }
+
+        await SettleAsync(lease, fate).ConfigureAwait(false);
+        return outcome;
+    }
+
+    /// <summary>
+    /// A message's fate for an outcome at <paramref name="dequeueCount"/>: success → delete; unfinished → back after the
+    /// visibility timeout; interrupted → back at once; permanent → poison; transient → retry after the visibility
+    /// timeout until maxDequeueCount, then poison; worker fault → back at once for another worker (the dequeue count
+    /// still rises, so a job that faults every worker ends in poison too). A queue without a poison queue keeps a
+    /// message that would be poisoned, retried no sooner than a lease from now so it cannot become a hot loop.
+    /// </summary>
+    public MessageFate Decide(JobOutcome outcome, long dequeueCount)
+    {
+        var fate = outcome.Kind switch
+        {
+            JobOutcomeKind.Succeeded => MessageFate.Delete,
+            JobOutcomeKind.Unfinished => MessageFate.Release(JobState.Succeeded, _options.VisibilityTimeout),
+            JobOutcomeKind.Interrupted => MessageFate.Release(JobState.Released, TimeSpan.Zero),
+            _ when outcome.Failure == FailureClass.Permanent || dequeueCount >= _options.MaxDequeueCount => MessageFate.Poison,
+            _ when outcome.Failure == FailureClass.Transient => MessageFate.Release(JobState.Retrying, _options.VisibilityTimeout),
+            _ => MessageFate.Release(JobState.Released, TimeSpan.Zero),
+        };
+        if (fate.Kind == MessageFateKind.Poison && _poison is null)
+        {
+            var lease = workerOptions.Value.LeaseDuration;
+            var delay = _options.VisibilityTimeout > lease ? _options.VisibilityTimeout : lease;
+            return MessageFate.Release(outcome.Failure == FailureClass.WorkerFault ? JobState.Released : JobState.Retrying, delay);
+        }
+
+        return fate;
+    }
+
+    private async Task<JobOutcome> RunAsync(ReceivedMessage message, CancellationToken execution)
+    {
+        string body;
+        try
+        {
+            body = _options.Decode(message.Text);
+        }
+        catch (Exception ex) when (ex is FormatException or DecoderFallbackException)
+        {
+            return jobs.Reject(new JobEnvelope(message.MessageId, message.Text, message.DequeueCount, message.InsertedOn),
+                new InvalidJobException("invalid-base64",
+                    "The message is not valid base64 (host.json extensions.queues.messageEncoding is 'base64'): " + ex.Message, ex));
+        }
+
+        var envelope = new JobEnvelope(message.MessageId, body, message.DequeueCount, message.InsertedOn);
+        if (message.DequeueCount > _options.MaxDequeueCount)
+        {
+            // Functions' rule: a message already past maxDequeueCount goes to poison without running.
+            return jobs.Reject(envelope, new TransientJobException("max-dequeue-count-exceeded",
+                $"The message was dequeued {message.DequeueCount} times, more than maxDequeueCount ({_options.MaxDequeueCount})."));
+        }
+
+        return await jobs.RunAsync(envelope, execution).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends the reply; false when storage refused it.</summary>
+    private async Task<bool> ReplyAsync(JobOutcome outcome, MessageFate fate)
+    {
+        try
+        {
+            var outputUri = fate.State == JobState.Succeeded ? outcome.Record.OutputUri : null;
+            await replies.SendAsync(outcome.Job!, fate.State, outputUri, outcome.Error, CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (StorageErrors.IsStorageFailure(ex))
+        {
+            Log.ReplyFailed(logger, outcome.Record.JobId, outcome.Record.MessageId ?? string.Empty, outcome.Record.Attempt, StorageErrors.Describe(ex));
+            return false;
+        }
+    }
+
+    private async Task SettleAsync(MessageLease lease, MessageFate fate)
+    {
+        if (lease.Lost)
+        {
+            // The message was gone or taken by another worker mid-job: nothing of it is ours to delete or release.
+            Log.SettleSkipped(logger, lease.MessageId, lease.DequeueCount, fate.Kind);
+            return;
+        }
+
+        switch (fate.Kind)
+        {
+            case MessageFateKind.Poison:
+                // The original text, unchanged, so a replay is a plain re-enqueue; CancellationToken.None throughout:
+                // a stopping host must not leave a message half-moved.
+                await _poison!.SendAsync(lease.Text, CancellationToken.None).ConfigureAwait(false);
+                await lease.DeleteAsync().ConfigureAwait(false);
+                Log.MovedToPoison(logger, lease.MessageId, lease.DequeueCount, _poison.Name);
+                break;
+            case MessageFateKind.Delete:
+                await lease.DeleteAsync().ConfigureAwait(false);
+                break;
+            default:
+                await lease.ReleaseAsync(fate.Delay).ConfigureAwait(false);
+                break;
+        }
+    }
+}

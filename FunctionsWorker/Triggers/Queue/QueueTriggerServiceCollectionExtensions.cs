@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsWorker.Triggers.Queue;
+
+/// <summary>Registers the queue trigger: host.json <c>extensions.queues</c>, the queues, the processor and the listener.</summary>
+public static class QueueTriggerServiceCollectionExtensions
+{
+    public static IServiceCollection AddQueueTrigger(this IServiceCollection services)
+    {
+        services.AddOptionsWithValidateOnStart<QueuesOptions>().BindConfiguration(QueuesOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<QueuesOptions>, QueuesOptionsValidator>());
+        services.TryAddSingleton<IMessageQueues, AzureMessageQueues>();
+        services.TryAddSingleton<ReplySender>();
+        services.TryAddSingleton<QueueProcessor>();
+        services.AddHostedService<QueueListener>();
+        return services;
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Options;
+
+namespace FunctionsWorker.Triggers.Queue;
+
+/// <summary>Names the host.json setting that is wrong, so a misconfigured worker fails at startup with a useful message.</summary>
+internal sealed class QueuesOptionsValidator : IValidateOptions<QueuesOptions>
+{
+    public ValidateOptionsResult Validate(string? name, QueuesOptions options)
+    {
+        var errors = new List<string>();
+        if (options.BatchSize is < 1 or > 32)
+        {
+            errors.Add($"host.json extensions.queues.batchSize must be between 1 and 32, got {options.BatchSize}.");
+        }
+
+        if (options.NewBatchThreshold is < 0)
+        {
+            errors.Add($"host.json extensions.queues.newBatchThreshold must be 0 or more, got {options.NewBatchThreshold}.");
+        }
+
+        if (options.MaxDequeueCount < 1)
+        {
+            errors.Add($"host.json extensions.queues.maxDequeueCount must be at least 1, got {options.MaxDequeueCount}.");
+        }
+
+        if (options.VisibilityTimeout < TimeSpan.Zero || options.VisibilityTimeout > TimeSpan.FromDays(7))
+        {
+            errors.Add($"host.json extensions.queues.visibilityTimeout must be between 00:00:00 and 7.00:00:00, got {options.VisibilityTimeout}.");
+        }
+
+        if (options.MaxPollingInterval is { } polling && polling < TimeSpan.FromMilliseconds(100))
+        {
+            errors.Add($"host.json extensions.queues.maxPollingInterval must be at least 00:00:00.1, got {polling}.");
+        }
+
+        if (!options.IsBase64 && !string.Equals(options.MessageEncoding, "none", StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"host.json extensions.queues.messageEncoding must be 'base64' or 'none', got '{options.MessageEncoding}'.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,22 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using FunctionsWorker.Jobs;
+
+namespace FunctionsWorker.Triggers.Queue;
+
+/// <summary>Sends the small completion message to a job's <c>replyTo</c> queue, encoded like the jobs queue.</summary>
+public sealed class ReplySender(IMessageQueues queues, IOptions<QueuesOptions> options)
+{
+    public Task SendAsync(JobMessage job, JobState state, string? outputUri, string? error, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject
+        {
+            ["jobId"] = job.JobId,
+            ["pipeline"] = job.Pipeline,
+            ["state"] = state.ToString(),
+            ["result"] = outputUri,
+            ["error"] = error is { Length: > 1024 } ? error[..1024] : error,
+        }.ToJsonString();
+        return queues.Get(job.ReplyTo!).SendAsync(options.Value.Encode(body), cancellationToken);
+    }
+}
