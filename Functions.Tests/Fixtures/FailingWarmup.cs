@@ -1,4 +1,5 @@
-using FunctionsWorker.Hosting;
+using FunctionsWorker.Health;
+
 
 namespace Functions.Tests.Fixtures;
 

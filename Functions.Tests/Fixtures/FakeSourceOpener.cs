@@ -1,5 +1,6 @@
 using FunctionsWorker.Inference;
 
+
 namespace Functions.Tests.Fixtures;
 
 /// <summary>A model source that serves fixed bytes, optionally breaking the connection after some of them.</summary>

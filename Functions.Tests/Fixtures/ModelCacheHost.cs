@@ -1,8 +1,8 @@
 using Azure.Storage.Blobs;
-using FunctionsWorker.Inference;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using FunctionsWorker.Inference;
 
 namespace Functions.Tests.Fixtures;
 

@@ -1,11 +1,11 @@
-using FunctionsWorker.Imaging;
-using FunctionsWorker.Inference;
-using FunctionsWorker.Pipelines;
-using FunctionsWorker.Pipelines.Ocr;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 using SkiaSharp;
+using FunctionsWorker.Imaging;
+using FunctionsWorker.Inference;
+using FunctionsWorker.Pipelines;
+using FunctionsWorker.Pipelines.Ocr;
 
 namespace Functions.Tests.Fixtures;
 

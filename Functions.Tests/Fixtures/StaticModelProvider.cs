@@ -1,5 +1,6 @@
 using FunctionsWorker.Inference;
 
+
 namespace Functions.Tests.Fixtures;
 
 /// <summary>A model provider over runners the test built itself (real sessions, no catalog or store).</summary>

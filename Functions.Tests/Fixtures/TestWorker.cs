@@ -1,7 +1,5 @@
 using FunctionsWorker.Hosting;
-using FunctionsWorker.Inference;
-using FunctionsWorker.Pipelines.Image;
-using FunctionsWorker.Pipelines.Ocr;
+using FunctionsWorker.Triggers.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Features;
@@ -42,7 +40,7 @@ public sealed class TestWorker : IAsyncDisposable
     {
         var queueName = "jobs-" + Guid.NewGuid().ToString("N")[..12];
         var contentRoot = Directory.CreateTempSubdirectory("worker-test-").FullName;
-        var builder = WorkerHostExtensions.CreateWorkerBuilder(new WebApplicationOptions { ContentRootPath = contentRoot, EnvironmentName = "Development" });
+        var builder = FunctionsWorkerHost.CreateBuilder(new WebApplicationOptions { ContentRootPath = contentRoot, EnvironmentName = "Development" });
         var all = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
@@ -59,11 +57,7 @@ public sealed class TestWorker : IAsyncDisposable
         }
 
         // The same composition as Program.cs, with the test's settings layered last so they win over the environment.
-        builder.AddWorkerHost();
-        builder.Configuration.AddInMemoryCollection(all);
-        builder.AddInference();
-        builder.AddOcrPipeline();
-        builder.AddImagePipeline();
+        builder.AddFunctionsWorker(all);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         services?.Invoke(builder.Services);

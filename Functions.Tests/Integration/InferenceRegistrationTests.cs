@@ -1,8 +1,8 @@
 using Functions.Tests.Fixtures;
-using FunctionsWorker.Hosting;
-using FunctionsWorker.Inference;
-using FunctionsWorker.Jobs;
 using Microsoft.Extensions.DependencyInjection;
+using FunctionsWorker.Errors;
+using FunctionsWorker.Health;
+using FunctionsWorker.Inference;
 
 namespace Functions.Tests.Integration;
 

@@ -2,11 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Functions.Tests.Fixtures;
-using FunctionsWorker.Hosting;
-using FunctionsWorker.Jobs;
-using FunctionsWorker.Pipelines;
 using Microsoft.Extensions.DependencyInjection;
 using SkiaSharp;
+using FunctionsWorker.Errors;
+using FunctionsWorker.Health;
+using FunctionsWorker.Pipelines;
 
 namespace Functions.Tests.Integration;
 

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using Azure.Storage.Blobs;
 using Functions.Tests.Fixtures;
+using FunctionsWorker.Errors;
 using FunctionsWorker.Inference;
-using FunctionsWorker.Jobs;
 
 namespace Functions.Tests.Integration;
 

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using Functions.Tests.Fixtures;
-using FunctionsWorker.Inference;
-using FunctionsWorker.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using FunctionsWorker.Errors;
+using FunctionsWorker.Inference;
 
 namespace Functions.Tests.Integration;
 

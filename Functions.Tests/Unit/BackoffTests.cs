@@ -1,5 +1,7 @@
-using FunctionsWorker.Hosting;
 using Microsoft.Extensions.Time.Testing;
+using FunctionsWorker.Configuration;
+using FunctionsWorker.Health;
+using FunctionsWorker.Triggers.Queue;
 
 namespace Functions.Tests.Unit;
 

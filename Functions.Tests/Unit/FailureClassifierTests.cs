@@ -1,4 +1,5 @@
 using Azure;
+using FunctionsWorker.Errors;
 using FunctionsWorker.Jobs;
 
 namespace Functions.Tests.Unit;
@@ -23,23 +24,4 @@ public sealed class FailureClassifierTests
     [MemberData(nameof(Exceptions))]
     public void Classify_SortsExceptionsIntoTheThreeClasses(Exception exception, FailureClass expected, string errorType) =>
         Assert.Equal((expected, errorType), FailureClassifier.Classify(exception));
-
-    [Fact]
-    public void Permanent_GoesToPoison_OnFirstAttempt() =>
-        Assert.Equal(JobDispositionKind.Poison, FailureClassifier.Decide(FailureClass.Permanent, 1, 5, TimeSpan.FromSeconds(10)).Kind);
-
-    [Fact]
-    public void Transient_IsReleasedWithVisibilityTimeout_UntilMaxDequeueCount()
-    {
-        var early = FailureClassifier.Decide(FailureClass.Transient, 4, 5, TimeSpan.FromSeconds(10));
-        Assert.Equal(JobDisposition.Release(TimeSpan.FromSeconds(10)), early);
-        Assert.Equal(JobDispositionKind.Poison, FailureClassifier.Decide(FailureClass.Transient, 5, 5, TimeSpan.FromSeconds(10)).Kind);
-    }
-
-    [Fact]
-    public void WorkerFault_IsReleasedAtOnce_ButStillPoisonedAtMaxDequeueCount()
-    {
-        Assert.Equal(JobDisposition.Release(TimeSpan.Zero), FailureClassifier.Decide(FailureClass.WorkerFault, 1, 5, TimeSpan.FromMinutes(5)));
-        Assert.Equal(JobDispositionKind.Poison, FailureClassifier.Decide(FailureClass.WorkerFault, 5, 5, TimeSpan.FromMinutes(5)).Kind);
-    }
 }

@@ -1,4 +1,7 @@
+using FunctionsWorker.Errors;
 using FunctionsWorker.Jobs;
+using FunctionsWorker.Storage;
+
 
 namespace Functions.Tests.Unit;
 

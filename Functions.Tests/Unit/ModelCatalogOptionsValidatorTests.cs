@@ -1,5 +1,5 @@
-using FunctionsWorker.Inference;
 using Microsoft.Extensions.Options;
+using FunctionsWorker.Inference;
 
 namespace Functions.Tests.Unit;
 

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using Functions.Tests.Fixtures;
-using FunctionsWorker.Inference;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using FunctionsWorker.Inference;
 
 namespace Functions.Tests.Unit;
 

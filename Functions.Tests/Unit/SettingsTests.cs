@@ -1,9 +1,12 @@
 using FunctionsWorker.Hosting;
-using FunctionsWorker.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using FunctionsWorker.Configuration;
+using FunctionsWorker.Storage;
+using FunctionsWorker.Triggers.Http;
+using FunctionsWorker.Triggers.Queue;
 
 namespace Functions.Tests.Unit;
 
@@ -124,8 +127,7 @@ public sealed class SettingsTests
     public async Task InvalidSetting_StopsTheHostAtStartup()
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = Directory.CreateTempSubdirectory().FullName });
-        builder.AddWorkerHost();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        builder.AddFunctionsWorker(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
             [$"{QueuesOptions.SectionName}:batchSize"] = "100",
@@ -139,8 +141,7 @@ public sealed class SettingsTests
     private static TimeSpan PollingFor(string environment)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = Directory.CreateTempSubdirectory().FullName });
-        builder.AddWorkerHost();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" });
+        builder.AddFunctionsWorker(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" });
         using var app = builder.Build();
         return app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<QueueListener>().Single().MaxPollingInterval;
     }

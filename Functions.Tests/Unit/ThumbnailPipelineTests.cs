@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
-using FunctionsWorker.Imaging;
-using FunctionsWorker.Pipelines;
 using Microsoft.Extensions.Options;
 using SkiaSharp;
+using FunctionsWorker.Imaging;
+using FunctionsWorker.Pipelines;
+using FunctionsWorker.Pipelines.Thumbnail;
 
 namespace Functions.Tests.Unit;
 

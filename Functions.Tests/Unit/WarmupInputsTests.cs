@@ -1,5 +1,6 @@
 using FunctionsWorker.Inference;
 
+
 namespace Functions.Tests.Unit;
 
 public sealed class WarmupInputsTests

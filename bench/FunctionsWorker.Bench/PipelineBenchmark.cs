@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using FunctionsWorker.Hosting;
+using FunctionsWorker.Health;
 using FunctionsWorker.Pipelines;
 
 namespace FunctionsWorker.Bench;

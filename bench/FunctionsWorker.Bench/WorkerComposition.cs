@@ -1,11 +1,9 @@
 using FunctionsWorker.Hosting;
-using FunctionsWorker.Inference;
-using FunctionsWorker.Pipelines.Ocr;
 
 namespace FunctionsWorker.Bench;
 
 /// <summary>
-/// The worker exactly as Program.cs composes it (AddWorkerHost, AddInference, AddOcrPipeline) with the bench's
+/// The worker exactly as Program.cs composes it (<c>FunctionsWorkerHost.AddFunctionsWorker</c>) with the bench's
 /// settings in memory: the OCR models from node_modules, a loopback port chosen by the OS, warnings-only logging.
 /// </summary>
 internal static class WorkerComposition
@@ -31,11 +29,9 @@ internal static class WorkerComposition
     {
         var contentRoot = Directory.CreateTempSubdirectory("worker-bench-").FullName;
         File.Copy(RepositoryPaths.HostJson, Path.Combine(contentRoot, "host.json"));
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = contentRoot, EnvironmentName = "Production" });
-        builder.AddWorkerHost();
+        var builder = FunctionsWorkerHost.CreateBuilder(new WebApplicationOptions { ContentRootPath = contentRoot, EnvironmentName = "Production" });
 
-        // After AddWorkerHost (which layers host.json and the environment) so these win; before AddInference and
-        // AddOcrPipeline, which read Pipelines:Ocr:Enabled while composing.
+        // Layered after host.json and the environment, so these win.
         var all = new Dictionary<string, string?>(OcrSettings())
         {
             ["AzureWebJobsStorage"] = storageConnectionString,
@@ -49,10 +45,8 @@ internal static class WorkerComposition
             all[key] = value;
         }
 
-        builder.Configuration.AddInMemoryCollection(all);
+        builder.AddFunctionsWorker(all);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.AddInference();
-        builder.AddOcrPipeline();
         return builder;
     }
 }

@@ -23,6 +23,7 @@ public sealed class ImagePipelineJobTests(AzuriteFixture azurite) : IDisposable
         {
             ["Inference:ModelCacheDirectory"] = _root.File("cache"),
             ["Models:invert:Source"] = $"file://{model}",
+            ["Pipelines:Image:Enabled"] = "true",
             ["Pipelines:Image:Models:invert:SizeMultiple"] = "8",
             ["Pipelines:Image:Models:invert:Output"] = "image",
         });

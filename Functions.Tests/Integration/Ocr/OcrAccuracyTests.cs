@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Functions.Tests.Fixtures;
-using FunctionsWorker.Pipelines;
 using SkiaSharp;
 using Xunit.Abstractions;
+using FunctionsWorker.Jobs;
+using FunctionsWorker.Pipelines;
 
 namespace Functions.Tests.Integration.Ocr;
 
@@ -132,7 +133,7 @@ public sealed class OcrAccuracyTests(OcrModelsFixture models, ITestOutputHelper 
     public async Task MaxSide_OutOfRange_IsAnInvalidParameter(int maxSide)
     {
         var png = TextImageRenderer.Render(["x"], 32, Ink, Paper);
-        var error = await Assert.ThrowsAsync<FunctionsWorker.Jobs.InvalidJobException>(
+        var error = await Assert.ThrowsAsync<FunctionsWorker.Errors.InvalidJobException>(
             () => models.Pipeline.RunAsync(Context(png, new JsonObject { ["maxSide"] = maxSide }), CancellationToken.None));
         Assert.Equal("invalid-parameter", error.ErrorType);
     }
@@ -140,7 +141,7 @@ public sealed class OcrAccuracyTests(OcrModelsFixture models, ITestOutputHelper 
     [Fact]
     public async Task NotAnImage_IsRejectedAsInvalidJob()
     {
-        var error = await Assert.ThrowsAsync<FunctionsWorker.Jobs.InvalidJobException>(
+        var error = await Assert.ThrowsAsync<FunctionsWorker.Errors.InvalidJobException>(
             () => models.Pipeline.RunAsync(Context("not a picture"u8.ToArray()), CancellationToken.None));
         Assert.Equal("not-an-image", error.ErrorType);
     }

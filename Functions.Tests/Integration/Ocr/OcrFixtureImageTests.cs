@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Functions.Tests.Fixtures;
-using FunctionsWorker.Pipelines;
 using Xunit.Abstractions;
+using FunctionsWorker.Pipelines;
 
 namespace Functions.Tests.Integration.Ocr;
 

@@ -1,22 +1,30 @@
 using Functions.Tests.Fixtures;
-using FunctionsWorker.Imaging;
-using FunctionsWorker.Inference;
-using FunctionsWorker.Pipelines;
-using FunctionsWorker.Pipelines.Image;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using FunctionsWorker.Imaging;
+using FunctionsWorker.Inference;
+using FunctionsWorker.Pipelines;
+using FunctionsWorker.Pipelines.Image;
 
 namespace Functions.Tests.Unit.Image;
 
 public sealed class AddImagePipelineTests
 {
     [Fact]
-    public void NoModelsConfigured_RegistersNoImagePipeline()
+    public void NotEnabled_RegistersNoImagePipeline()
+    {
+        using var host = Build(new() { ["Pipelines:Image:Models:invert:SizeMultiple"] = "8" }, enabled: false);
+        Assert.Empty(host.Services.GetServices<IPipeline>());
+    }
+
+    [Fact]
+    public async Task EnabledWithoutModels_FailsStartup_NamingTheSetting()
     {
         using var host = Build([]);
-        Assert.Empty(host.Services.GetServices<IPipeline>());
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains("Pipelines:Image:Models must configure at least one model", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -83,7 +91,7 @@ public sealed class AddImagePipelineTests
         Assert.Equal(new ImageSize(expectedWidth, expectedHeight), settings.ModelInputSize([-1, 3, -1, -1], width, height));
     }
 
-    private static IHost Build(Dictionary<string, string?> settings)
+    private static IHost Build(Dictionary<string, string?> settings, bool enabled = true)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -91,7 +99,16 @@ public sealed class AddImagePipelineTests
             DisableDefaults = true,
         });
         builder.Configuration.AddInMemoryCollection(settings);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Pipelines:Image:Enabled"] = enabled ? "true" : "false" });
         builder.Services.AddSingleton<IModelProvider>(new StaticModelProvider(new Dictionary<string, ModelRunner>()));
+        // The catalog names every model these tests' pipelines may require, so the start-up check passes.
+        builder.Services.Configure<ModelCatalogOptions>(catalog =>
+        {
+            foreach (var name in new[] { "invert", "rembg", "big" })
+            {
+                catalog.Models[name] = new ModelOptions { Source = "file:///unused.onnx" };
+            }
+        });
         builder.Services.AddSingleton(new ImageDecoder(Options.Create(new ImagingOptions())));
         builder.Services.AddLogging();
         builder.AddImagePipeline();

@@ -1,13 +1,13 @@
 using System.Text.Json.Nodes;
 using Functions.Tests.Fixtures;
-using FunctionsWorker.Imaging;
-using FunctionsWorker.Inference;
-using FunctionsWorker.Jobs;
-using FunctionsWorker.Pipelines;
-using FunctionsWorker.Pipelines.Image;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 using SkiaSharp;
+using FunctionsWorker.Errors;
+using FunctionsWorker.Imaging;
+using FunctionsWorker.Inference;
+using FunctionsWorker.Pipelines;
+using FunctionsWorker.Pipelines.Image;
 
 namespace Functions.Tests.Unit.Image;
 

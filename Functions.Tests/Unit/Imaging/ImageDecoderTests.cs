@@ -1,8 +1,8 @@
 using Functions.Tests.Fixtures;
-using FunctionsWorker.Imaging;
-using FunctionsWorker.Jobs;
 using Microsoft.Extensions.Options;
 using SkiaSharp;
+using FunctionsWorker.Errors;
+using FunctionsWorker.Imaging;
 
 namespace Functions.Tests.Unit.Imaging;
 

@@ -1,12 +1,12 @@
 using Functions.Tests.Fixtures;
-using FunctionsWorker.Imaging;
-using FunctionsWorker.Inference;
-using FunctionsWorker.Pipelines;
-using FunctionsWorker.Pipelines.Ocr;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using FunctionsWorker.Imaging;
+using FunctionsWorker.Inference;
+using FunctionsWorker.Pipelines;
+using FunctionsWorker.Pipelines.Ocr;
 
 namespace Functions.Tests.Unit.Ocr;
 
@@ -78,8 +78,16 @@ public sealed class AddOcrPipelineTests
             DisableDefaults = true,
         });
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [OcrOptions.EnabledSetting] = "true" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Pipelines:Ocr:Enabled"] = "true" });
         builder.Services.AddSingleton<IModelProvider>(new StaticModelProvider(new Dictionary<string, ModelRunner>()));
+        // The catalog names every model these tests' pipelines may require, so the start-up check passes.
+        builder.Services.Configure<ModelCatalogOptions>(catalog =>
+        {
+            foreach (var name in new[] { "ocr-det", "ocr-rec", "det-v5", "rec-v5" })
+            {
+                catalog.Models[name] = new ModelOptions { Source = "file:///unused.onnx" };
+            }
+        });
         builder.Services.AddSingleton(new ImageDecoder(Options.Create(new ImagingOptions())));
         builder.Services.AddLogging();
         builder.AddOcrPipeline();

@@ -1,5 +1,5 @@
-using FunctionsWorker.Pipelines.Ocr;
 using SkiaSharp;
+using FunctionsWorker.Pipelines.Ocr;
 
 namespace Functions.Tests.Unit.Ocr;
 

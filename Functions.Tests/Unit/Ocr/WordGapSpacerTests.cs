@@ -1,5 +1,6 @@
 using FunctionsWorker.Pipelines.Ocr;
 
+
 namespace Functions.Tests.Unit.Ocr;
 
 public sealed class WordGapSpacerTests

@@ -61,25 +61,29 @@ public static class HealthFunctions
         var poison = await poisonLength.ConfigureAwait(false);
         var reasons = health.NotReadyReasons();
         using var process = Process.GetCurrentProcess();
-        var body = new StatusReport(
-            state.WorkerId,
-            Version,
-            health.Status,
-            state.StartedAt,
-            (long)(time.GetUtcNow() - state.StartedAt).TotalMilliseconds,
-            reasons.Count == 0,
-            reasons,
-            state.Warmup,
-            new StorageReport(clients.AccountName, state.StorageReachable, state.StorageError),
-            new ListenerReport(state.ListenerRunning, state.CircuitOpenUntil),
-            new QueueReport(storage.Value.JobsQueueName, queue, storage.Value.PoisonQueueName, poison),
-            state.InFlight,
-            state.Outcomes,
-            state.RecentErrors,
-            new MemoryReport(process.WorkingSet64, GC.GetTotalMemory(false)))
+        var body = new StatusReport
         {
-            Sections = sources.ToDictionary(source => source.Name, source => source.Describe(), StringComparer.Ordinal),
+            WorkerId = state.WorkerId,
+            Version = Version,
+            Status = health.Status,
+            StartedAt = state.StartedAt,
+            UptimeMs = (long)(time.GetUtcNow() - state.StartedAt).TotalMilliseconds,
+            Ready = reasons.Count == 0,
+            NotReadyReasons = reasons,
+            Warmup = state.Warmup,
+            Storage = new StorageReport(clients.AccountName, state.StorageReachable, state.StorageError),
+            Listener = new ListenerReport(state.ListenerRunning, state.CircuitOpenUntil),
+            Queue = new QueueReport(storage.Value.JobsQueueName, queue, storage.Value.PoisonQueueName, poison),
+            InFlight = state.InFlight,
+            Counts = state.Outcomes,
+            LastErrors = state.RecentErrors,
+            Memory = new MemoryReport(process.WorkingSet64, GC.GetTotalMemory(false)),
         };
+        foreach (var source in sources)
+        {
+            body.Sections[source.Name] = source.Describe();
+        }
+
         return TypedResults.Json(body, HttpJsonContext.Default.StatusReport);
     }
 
