@@ -1,6 +1,6 @@
 namespace FunctionsWorker.Errors;
 
-/// <summary>How a failed job is handled: the three classes of DESIGN.md's job lifecycle.</summary>
+/// <summary>How a failed job is handled: the three classes of the README's job lifecycle.</summary>
 public enum FailureClass
 {
     /// <summary>Invalid job or rejected input: straight to poison, no retries burned.</summary>

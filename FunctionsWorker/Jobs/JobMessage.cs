@@ -3,7 +3,7 @@ using FunctionsWorker.Storage;
 
 namespace FunctionsWorker.Jobs;
 
-/// <summary>A validated job message, schema v1 (DESIGN.md).</summary>
+/// <summary>A validated job message, schema v1 (README, Job message).</summary>
 public sealed record JobMessage(
     string JobId,
     string Pipeline,

@@ -1,6 +1,6 @@
 namespace FunctionsWorker.Jobs;
 
-/// <summary>The job record's state (DESIGN.md, job lifecycle).</summary>
+/// <summary>The job record's state (README, Job lifecycle).</summary>
 public enum JobState
 {
     Running,
