@@ -124,6 +124,18 @@ public sealed class SettingsTests
     }
 
     [Fact]
+    public void JobsQueueName_TooLongForItsPoisonQueue_IsRejected_ButAPoisonQueueItselfMayBeLong()
+    {
+        var longName = new string('q', 57);
+        var result = new StorageOptionsValidator().Validate(null, new StorageOptions { AzureWebJobsStorage = "UseDevelopmentStorage=true", JobsQueueName = longName });
+        Assert.Contains($"'{longName}-poison'", result.FailureMessage, StringComparison.Ordinal);
+
+        var poison = new string('q', 56) + "-poison";
+        Assert.True(new StorageOptionsValidator().Validate(null, new StorageOptions { AzureWebJobsStorage = "UseDevelopmentStorage=true", JobsQueueName = poison }).Succeeded);
+        Assert.True(new StorageOptionsValidator().Validate(null, new StorageOptions { AzureWebJobsStorage = "UseDevelopmentStorage=true", JobsQueueName = new string('q', 56) }).Succeeded);
+    }
+
+    [Fact]
     public async Task InvalidSetting_StopsTheHostAtStartup()
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = Directory.CreateTempSubdirectory().FullName });
