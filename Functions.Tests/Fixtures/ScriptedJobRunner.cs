@@ -31,6 +31,12 @@ public sealed class ScriptedJobRunner : IJobRunner
 
     public async Task<JobOutcome> RunAsync(JobEnvelope envelope, CancellationToken cancellationToken)
     {
+        if (envelope.Refusal is { } refusal)
+        {
+            Rejected.Enqueue((envelope, refusal.ErrorType));
+            return JobOutcome.Failed(Record(envelope), null, refusal) with { Claimed = true };
+        }
+
         Ran.Enqueue(envelope);
         if (Gate is { } gate)
         {

@@ -7,7 +7,11 @@ namespace Functions.Tests.Unit;
 
 public sealed class JobMessageParserTests
 {
-    private static readonly HashSet<string> Pipelines = ["thumbnail", "ocr"];
+    private static readonly JobRules Pipelines = new(
+        new HashSet<string> { "thumbnail", "ocr" },
+        new HashSet<string> { "inputs" },
+        new HashSet<string> { "outputs", "results" },
+        new HashSet<string> { "jobs", "jobs-poison" });
 
     [Fact]
     public void Parse_FullMessage_ReadsEveryField()
@@ -48,6 +52,18 @@ public sealed class JobMessageParserTests
     [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "Inputs!", "blob": "a.png" } }""", "invalid-blob-name")]
     [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "inputs", "blob": "a.png" }, "parameters": [1] }""", "invalid-message")]
     [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "inputs", "blob": "a.png" }, "replyTo": "Not A Queue" }""", "invalid-message")]
+    // Hostile producers: duplicate keys, lone surrogates, a newline after a valid id, folders, empty prefixes, other containers.
+    [InlineData("""{ "jobId": "j", "jobId": "k", "pipeline": "ocr", "input": { "container": "inputs", "blob": "a.png" } }""", "invalid-json")]
+    [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "inputs", "blob": "a.png" }, "parameters": { "maxSide": 10, "maxSide": 20 } }""", "invalid-json")]
+    [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "inputs", "blob": "\ud800.png" } }""", "invalid-json")]
+    [InlineData("""{ "jobId": "j\n", "pipeline": "ocr", "input": { "container": "inputs", "blob": "a.png" } }""", "invalid-job-id")]
+    [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "inputs", "blob": "folder/" } }""", "invalid-blob-name")]
+    [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "inputs", "blob": "a//b.png" } }""", "invalid-blob-name")]
+    [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "inputs", "blob": "a.png" }, "output": { "prefix": "" } }""", "invalid-blob-name")]
+    [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "models", "blob": "ocr-rec.onnx" } }""", "container-not-allowed")]
+    [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "inputs", "blob": "a.png" }, "output": { "container": "models" } }""", "container-not-allowed")]
+    [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "inputs", "blob": "a.png" }, "replyTo": "jobs" }""", "invalid-message")]
+    [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "inputs", "blob": "a.png" }, "replyTo": "jobs-poison" }""", "invalid-message")]
     public void Parse_Invalid_ThrowsPermanentErrorOfTheRightType(string body, string errorType)
     {
         var error = Assert.Throws<InvalidJobException>(() => JobMessageParser.Parse(body, Pipelines));
@@ -70,4 +86,23 @@ public sealed class JobMessageParserTests
     [InlineData("{{{", null)]
     public void TryReadJobId_FindsValidJobIdOfAnInvalidMessage(string body, string? expected) =>
         Assert.Equal(expected, JobMessageParser.TryReadJobId(body));
+
+    [Fact]
+    public void Parse_ByteOrderMarkBeforeTheJson_IsAccepted()
+    {
+        var job = JobMessageParser.Parse("\uFEFF" + """{ "jobId": "bom-1", "pipeline": "ocr", "input": { "container": "inputs", "blob": "a.png" } }""", Pipelines);
+        Assert.Equal("bom-1", job.JobId);
+    }
+
+    [Fact]
+    public void Parse_AnyExceptionFromTheProducersInput_IsPermanent_NeverAWorkerFault()
+    {
+        // Nesting beyond MaxDepth, a duplicate deep inside, a bare byte-order mark: all permanent.
+        var deep = new string('[', 100) + new string(']', 100);
+        foreach (var body in new[] { deep, """{"a":{"b":1,"b":2}}""", "\uFEFF" })
+        {
+            var error = Assert.Throws<InvalidJobException>(() => JobMessageParser.Parse(body, Pipelines));
+            Assert.Equal(FailureClass.Permanent, error.FailureClass);
+        }
+    }
 }

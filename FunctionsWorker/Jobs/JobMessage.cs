@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using FunctionsWorker.Storage;
 
@@ -11,4 +13,9 @@ public sealed record JobMessage(
     string OutputContainer,
     string OutputPrefix,
     JsonObject? Parameters,
-    string? ReplyTo);
+    string? ReplyTo)
+{
+    /// <summary>SHA-256 of what the job computes and where it writes: equal for redeliveries, different for a re-send with other content.</summary>
+    public string ContentHash() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+        string.Join('\n', Pipeline, Input.Container, Input.Blob, OutputContainer, OutputPrefix, Parameters?.ToJsonString() ?? "{}"))));
+}

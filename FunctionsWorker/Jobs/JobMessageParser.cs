@@ -11,18 +11,33 @@ public static partial class JobMessageParser
 {
     private const int MaxEcho = 80;
 
-    public static JobMessage Parse(string body, ISet<string> pipelines)
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32, AllowDuplicateProperties = false };
+
+    /// <summary>
+    /// The job in <paramref name="body"/>, or an <see cref="InvalidJobException"/> saying what is wrong: whatever a
+    /// producer sends (duplicate keys, lone surrogates, a byte-order mark, odd types) ends here, never as a worker fault.
+    /// </summary>
+    public static JobMessage Parse(string body, JobRules rules)
     {
-        JsonObject root;
         try
         {
-            root = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 32 }) as JsonObject
-                ?? throw new InvalidJobException("invalid-json", "The message body must be a JSON object.");
+            return ParseObject(body, rules);
         }
-        catch (JsonException ex)
+        catch (InvalidJobException)
         {
-            throw new InvalidJobException("invalid-json", $"The message body is not valid JSON: {ex.Message}");
+            throw;
         }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException or FormatException or InsufficientExecutionStackException)
+        {
+            throw new InvalidJobException("invalid-json", $"The message body is not valid JSON: {Echo(ex.Message)}", ex);
+        }
+    }
+
+    private static JobMessage ParseObject(string body, JobRules rules)
+    {
+        var root = JsonNode.Parse(WithoutByteOrderMark(body), documentOptions: DocumentOptions) as JsonObject
+            ?? throw new InvalidJobException("invalid-json", "The message body must be a JSON object.");
+        var pipelines = rules.Pipelines;
 
         var jobId = RequiredString(root, "jobId");
         if (!IsValidJobId(jobId))
@@ -37,7 +52,7 @@ public static partial class JobMessageParser
         }
 
         var input = root["input"] as JsonObject ?? throw Missing("input");
-        var inputBlob = new BlobReference(ContainerName(input, "input.container"), BlobName(RequiredString(input, "blob", "input.blob"), "input.blob"));
+        var inputBlob = new BlobReference(ContainerName(input, "input.container", rules.InputContainers), BlobName(RequiredString(input, "blob", "input.blob"), "input.blob"));
 
         var outputContainer = "outputs";
         var outputPrefix = jobId + "/";
@@ -46,13 +61,21 @@ public static partial class JobMessageParser
             var output = outputNode as JsonObject ?? throw new InvalidJobException("invalid-message", "output must be an object.");
             if (output.ContainsKey("container"))
             {
-                outputContainer = ContainerName(output, "output.container");
+                outputContainer = ContainerName(output, "output.container", rules.OutputContainers);
             }
 
             if (OptionalString(output, "prefix", "output.prefix") is { } prefix)
             {
-                outputPrefix = prefix.Length == 0 ? string.Empty : BlobName(prefix, "output.prefix");
+                // An empty prefix would put every such job's result.json at the container root, one overwriting the other.
+                outputPrefix = prefix.Length == 0
+                    ? throw new InvalidJobException("invalid-blob-name", "output.prefix must not be empty: give each job its own folder, for example '{jobId}/'.")
+                    : BlobPrefix(prefix);
             }
+        }
+
+        if (!rules.OutputContainers.Contains(outputContainer))
+        {
+            throw NotAllowed("output.container", outputContainer, rules.OutputContainers, "Storage:AllowedOutputContainers");
         }
 
         JsonObject? parameters = null;
@@ -67,6 +90,11 @@ public static partial class JobMessageParser
             throw new InvalidJobException("invalid-message", $"replyTo '{Echo(replyTo)}' is not a valid queue name.");
         }
 
+        if (replyTo is not null && rules.ReservedQueues.Contains(replyTo))
+        {
+            throw new InvalidJobException("invalid-message", $"replyTo '{replyTo}' is the jobs queue or its poison queue; replies go to a queue of their own.");
+        }
+
         return new JobMessage(jobId, pipeline, inputBlob, outputContainer, outputPrefix, parameters, replyTo);
     }
 
@@ -77,22 +105,25 @@ public static partial class JobMessageParser
     {
         try
         {
-            return JsonNode.Parse(body) is JsonObject root && root["jobId"] is JsonValue value &&
+            return JsonNode.Parse(WithoutByteOrderMark(body), documentOptions: DocumentOptions) is JsonObject root && root["jobId"] is JsonValue value &&
                    value.TryGetValue(out string? jobId) && IsValidJobId(jobId)
                 ? jobId
                 : null;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException or InsufficientExecutionStackException)
         {
             return null;
         }
     }
 
+    // Azure tools may write a UTF-8 byte-order mark before the JSON.
+    private static string WithoutByteOrderMark(string body) => body.StartsWith('\uFEFF') ? body[1..] : body;
+
     /// <summary>A blob path the worker will touch: relative, no <c>..</c> segment, no URL, no backslash.</summary>
     public static string BlobName(string name, string field)
     {
-        if (name.Length is 0 or > 1024 || name.StartsWith('/') || name.Contains('\\') || name.Contains("://", StringComparison.Ordinal) ||
-            name.Split('/').Any(segment => segment is ".." or ".") || name.Any(char.IsControl))
+        if (name.Length is 0 or > 1024 || name.StartsWith('/') || name.EndsWith('/') || name.Contains('\\') || name.Contains("://", StringComparison.Ordinal) ||
+            name.Split('/').Any(segment => segment is ".." or "." or "") || name.Any(char.IsControl))
         {
             throw new InvalidJobException("invalid-blob-name",
                 $"{field} '{Echo(name)}' is not an allowed blob name: it must be a relative path (no '..', no URL, no leading '/').");
@@ -101,13 +132,29 @@ public static partial class JobMessageParser
         return name;
     }
 
-    private static string ContainerName(JsonObject owner, string field)
+    /// <summary>An output prefix: a blob path that may end in '/' (a folder), with the same rules as a blob name.</summary>
+    private static string BlobPrefix(string prefix)
+    {
+        BlobName(prefix.EndsWith('/') ? prefix[..^1] : prefix, "output.prefix");
+        return prefix;
+    }
+
+    private static string ContainerName(JsonObject owner, string field, IReadOnlySet<string> allowed)
     {
         var name = RequiredString(owner, field[(field.IndexOf('.') + 1)..], field);
-        return QueueNames.IsValid(name)
-            ? name
-            : throw new InvalidJobException("invalid-blob-name", $"{field} '{Echo(name)}' is not a valid container name.");
+        if (!QueueNames.IsValid(name))
+        {
+            throw new InvalidJobException("invalid-blob-name", $"{field} '{Echo(name)}' is not a valid container name.");
+        }
+
+        return allowed.Contains(name) ? name : throw NotAllowed(field, name, allowed, field.StartsWith("input", StringComparison.Ordinal)
+            ? "Storage:AllowedInputContainers"
+            : "Storage:AllowedOutputContainers");
     }
+
+    private static InvalidJobException NotAllowed(string field, string name, IReadOnlySet<string> allowed, string setting) =>
+        new("container-not-allowed",
+            $"{field} '{name}' is not a container jobs may use; allowed: {string.Join(", ", allowed.Order(StringComparer.Ordinal))} ({setting}).");
 
     private static string RequiredString(JsonObject owner, string property, string? field = null) =>
         OptionalString(owner, property, field ?? property) is { Length: > 0 } value ? value : throw Missing(field ?? property);
@@ -130,6 +177,7 @@ public static partial class JobMessageParser
     // Error messages echo user input; keep them short so a 64 KiB value cannot bloat the job record.
     private static string Echo(string value) => value.Length <= MaxEcho ? value : value[..MaxEcho] + $"… ({value.Length} chars)";
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    // \A and \z: $ would also match before a final newline, which storage then rejects.
+    [GeneratedRegex(@"\A[A-Za-z0-9_-]{1,64}\z")]
     private static partial Regex JobIdPattern();
 }

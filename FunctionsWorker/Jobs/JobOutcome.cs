@@ -15,6 +15,12 @@ public sealed record JobOutcome(
     string? ErrorType = null,
     string? Error = null)
 {
+    /// <summary>True once this delivery holds the job's record (it claimed the jobId); only then may it write that record's state.</summary>
+    public bool Claimed { get; init; }
+
+    /// <summary>Set when the job had already succeeded with other content: this delivery's content was not run.</summary>
+    public string? Ignored { get; init; }
+
     public static JobOutcome Failed(JobRecord record, JobMessage? job, Exception exception)
     {
         var (failure, errorType) = FailureClassifier.Classify(exception);

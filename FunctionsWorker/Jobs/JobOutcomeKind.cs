@@ -12,6 +12,9 @@ public enum JobOutcomeKind
     /// <summary>The job failed; <see cref="JobOutcome.Failure"/> says how.</summary>
     Failed,
 
+    /// <summary>Another delivery of the same jobId holds the job and runs it: this one waits, it is neither run nor failed.</summary>
+    InProgress,
+
     /// <summary>Shutdown's grace ran out while the job ran: it goes back to the queue for another worker.</summary>
     Interrupted,
 }

@@ -21,10 +21,18 @@ public sealed class JobProcessor(
     WorkerState state,
     IOptions<WorkerOptions> worker,
     IOptions<ImagingOptions> imaging,
+    IOptions<ContainerAccessOptions> access,
+    IOptions<StorageOptions> storage,
     TimeProvider time,
     ILogger<JobProcessor> logger) : IJobRunner
 {
     private static readonly JsonSerializerOptions ResultJson = new() { WriteIndented = true };
+
+    private readonly JobRules _rules = new(
+        pipelines.Names,
+        access.Value.InputContainers,
+        access.Value.OutputContainers,
+        new[] { storage.Value.JobsQueueName, storage.Value.PoisonQueueName }.OfType<string>().ToHashSet(StringComparer.Ordinal));
 
     public Task PrepareAsync(CancellationToken cancellationToken) => records.CreateIfNotExistsAsync(cancellationToken);
 
@@ -38,6 +46,7 @@ public sealed class JobProcessor(
         IDisposable? jobScope = null;
         var record = NewRecord(envelope);
         JobMessage? job = null;
+        var claimed = false;
 
         try
         {
@@ -52,24 +61,29 @@ public sealed class JobProcessor(
 
             jobScope = logger.BeginScope("job {JobId}", job.JobId);
 
-            if (await AlreadySucceededAsync(job, cancellationToken).ConfigureAwait(false))
+            // result.json is the completion marker: a delivery that finds it finishes the record, never runs again.
+            if (await blobs.ExistsAsync(job.OutputContainer, job.OutputPrefix + JobBlobs.ResultFileName, cancellationToken).ConfigureAwait(false))
             {
-                Log.JobAlreadySucceeded(logger, job.JobId, envelope.MessageId, envelope.DequeueCount);
-                return new JobOutcome(JobOutcomeKind.Succeeded, record, job);
+                return await FinishCompletedAsync(job, record, envelope).ConfigureAwait(false);
             }
 
-            await records.UpsertAsync(record, cancellationToken).ConfigureAwait(false);
-            Log.JobStarted(logger, job.JobId, envelope.MessageId, envelope.DequeueCount, job.Pipeline, record.QueueWaitMs ?? 0);
+            var claim = await ClaimAsync(job, record, envelope, cancellationToken).ConfigureAwait(false);
+            if (claim is not null)
+            {
+                return claim with { Record = Elapsed(claim.Record, started) };
+            }
 
+            claimed = true;
+            Log.JobStarted(logger, job.JobId, envelope.MessageId, envelope.DequeueCount, job.Pipeline, record.QueueWaitMs ?? 0);
             await RunPipelineAsync(job, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return new JobOutcome(JobOutcomeKind.Interrupted, Elapsed(record, started), job);
+            return new JobOutcome(JobOutcomeKind.Interrupted, Elapsed(record, started), job) { Claimed = claimed };
         }
         catch (Exception ex)
         {
-            return JobOutcome.Failed(Elapsed(record, started), job, ex);
+            return JobOutcome.Failed(Elapsed(record, started), job, ex) with { Claimed = claimed };
         }
         finally
         {
@@ -122,13 +136,116 @@ public sealed class JobProcessor(
         state.CountOutcome(next.ToString());
         try
         {
-            await records.UpsertAsync(failed, cancellationToken).ConfigureAwait(false);
+            if (outcome.Claimed)
+            {
+                await records.UpsertAsync(failed, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await RecordUnclaimedAsync(failed, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (StorageErrors.IsStorageFailure(ex) || ex is IOException or TimeoutException)
         {
             // Storage itself is failing; the delivery's own fate still gets decided and logged.
             Log.RecordWriteFailed(logger, record.JobId, record.MessageId ?? string.Empty, record.Attempt, ex.Message);
         }
+    }
+
+    /// <summary>
+    /// Takes the job for this delivery with a conditional write of its <c>Running</c> record; null when it is ours to
+    /// run. Otherwise the outcome to return instead: the job already succeeded (perhaps with other content, which is
+    /// ignored), another delivery holds it, or the trigger refused to let this delivery start it.
+    /// </summary>
+    private async Task<JobOutcome?> ClaimAsync(JobMessage job, JobRecord record, JobEnvelope envelope, CancellationToken cancellationToken)
+    {
+        var running = record with { ContentHash = job.ContentHash() };
+        while (true)
+        {
+            var stored = await records.GetStoredAsync(job.JobId, cancellationToken).ConfigureAwait(false);
+            if (stored?.Record is { State: JobState.Succeeded } done)
+            {
+                return await IgnoreResendAsync(job, stored, envelope, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (stored?.Record is { State: JobState.Running } holder && holder.MessageId != envelope.MessageId)
+            {
+                Log.JobHeldElsewhere(logger, job.JobId, envelope.MessageId, envelope.DequeueCount, holder.MessageId ?? string.Empty, holder.WorkerId ?? string.Empty);
+                return new JobOutcome(JobOutcomeKind.InProgress, stored.Record, job);
+            }
+
+            if (envelope.Refusal is { } refusal)
+            {
+                return JobOutcome.Failed(record, job, refusal) with { Claimed = true };
+            }
+
+            if (await records.TryReplaceAsync(running, stored?.ETag, cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            // Another delivery wrote the record between our read and our write: read again and decide again.
+        }
+    }
+
+    /// <summary>A delivery of a job that already succeeded is acknowledged; a re-send with other content is noted, never run.</summary>
+    private async Task<JobOutcome> IgnoreResendAsync(JobMessage job, StoredRecord stored, JobEnvelope envelope, CancellationToken cancellationToken)
+    {
+        var done = stored.Record;
+        if (done.ContentHash is null || done.ContentHash == job.ContentHash())
+        {
+            Log.JobAlreadySucceeded(logger, job.JobId, envelope.MessageId, envelope.DequeueCount);
+            return new JobOutcome(JobOutcomeKind.Succeeded, done, job);
+        }
+
+        var note = $"Message {envelope.MessageId} at {time.GetUtcNow():O} re-sent job {job.JobId} with other content; ignored: the job already succeeded (jobId is the idempotency key: use a new jobId for new work).";
+        Log.ResendIgnored(logger, job.JobId, envelope.MessageId, envelope.DequeueCount);
+        // Best effort: the note is for operators; losing the race to another writer loses only the note.
+        await records.TryReplaceAsync(done with { Note = note }, stored.ETag, cancellationToken).ConfigureAwait(false);
+        return new JobOutcome(JobOutcomeKind.Succeeded, done with { Note = note }, job) { Ignored = note };
+    }
+
+    /// <summary>Finishes a job whose <c>result.json</c> exists: the <c>Succeeded</c> record is written if it is not yet.</summary>
+    private async Task<JobOutcome> FinishCompletedAsync(JobMessage job, JobRecord record, JobEnvelope envelope)
+    {
+        try
+        {
+            var stored = await records.GetAsync(job.JobId, CancellationToken.None).ConfigureAwait(false);
+            if (stored?.State == JobState.Succeeded)
+            {
+                Log.JobAlreadySucceeded(logger, job.JobId, envelope.MessageId, envelope.DequeueCount);
+                return new JobOutcome(JobOutcomeKind.Succeeded, stored, job);
+            }
+
+            var succeeded = (stored ?? record) with { State = JobState.Succeeded, CompletedAt = time.GetUtcNow(), ErrorType = null, ErrorMessage = null, Permanent = false };
+            await records.UpsertAsync(succeeded, CancellationToken.None).ConfigureAwait(false);
+            Log.JobCompletionRecorded(logger, job.JobId, envelope.MessageId, envelope.DequeueCount);
+            return new JobOutcome(JobOutcomeKind.Succeeded, succeeded, job);
+        }
+        catch (Exception ex) when (StorageErrors.IsStorageFailure(ex))
+        {
+            Log.RecordWriteFailed(logger, job.JobId, envelope.MessageId, envelope.DequeueCount, StorageErrors.Describe(ex));
+            return new JobOutcome(JobOutcomeKind.Unfinished, record, job, FailureClass.Transient, "storage-unavailable", ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// The failure of a delivery that never held its job: recorded under the jobId unless that would overwrite a job
+    /// that succeeded or that another delivery holds; then under <c>msg-&lt;messageId&gt;</c>, its own key.
+    /// </summary>
+    private async Task RecordUnclaimedAsync(JobRecord failed, CancellationToken cancellationToken)
+    {
+        if (!failed.JobId.StartsWith("msg-", StringComparison.Ordinal))
+        {
+            var stored = await records.GetStoredAsync(failed.JobId, cancellationToken).ConfigureAwait(false);
+            var taken = stored?.Record is { State: JobState.Succeeded } or { State: JobState.Running } && stored.Record.MessageId != failed.MessageId;
+            if (!taken && await records.TryReplaceAsync(failed, stored?.ETag, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+
+        await records.UpsertAsync(failed with { JobId = "msg-" + failed.MessageId }, cancellationToken).ConfigureAwait(false);
     }
 
     // Until the body yields a jobId, the record is keyed by the delivery, so even garbage leaves a trace.
@@ -151,7 +268,7 @@ public sealed class JobProcessor(
     /// <summary>The job and its record filled in; an <see cref="InvalidJobException"/> for a body that is not a valid job.</summary>
     private (JobMessage Job, JobRecord Record) Parse(JobEnvelope envelope, JobRecord record)
     {
-        var job = JobMessageParser.Parse(envelope.Body, pipelines.Names);
+        var job = JobMessageParser.Parse(envelope.Body, _rules);
         return (job, record with
         {
             JobId = job.JobId,
@@ -186,13 +303,6 @@ public sealed class JobProcessor(
             Log.RecordWriteFailed(logger, job.JobId, envelope.MessageId, envelope.DequeueCount, ex.Message);
             return new JobOutcome(JobOutcomeKind.Unfinished, record, job, FailureClass.Transient, "storage-unavailable", ex.Message);
         }
-    }
-
-    private async Task<bool> AlreadySucceededAsync(JobMessage job, CancellationToken cancellationToken)
-    {
-        var existing = await records.GetAsync(job.JobId, cancellationToken).ConfigureAwait(false);
-        return existing?.State == JobState.Succeeded &&
-            await blobs.ExistsAsync(job.OutputContainer, job.OutputPrefix + JobBlobs.ResultFileName, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task RunPipelineAsync(JobMessage job, CancellationToken cancellationToken)
@@ -233,6 +343,6 @@ public sealed class JobProcessor(
 
         // result.json last: its presence marks the job complete.
         await blobs.WriteAsync(job.OutputContainer, job.OutputPrefix + JobBlobs.ResultFileName,
-            BinaryData.FromString(document.ToJsonString(ResultJson)), "application/json", cancellationToken).ConfigureAwait(false);
+            BinaryData.FromString(document.ToJsonString(ResultJson)), "application/json", cancellationToken, createOnly: true).ConfigureAwait(false);
     }
 }

@@ -35,4 +35,10 @@ public sealed record JobRecord
     public string? ErrorMessage { get; init; }
 
     public bool Permanent { get; init; }
+
+    /// <summary>SHA-256 of the job's content (pipeline, input, output, parameters): tells a re-send with other content from a redelivery.</summary>
+    public string? ContentHash { get; init; }
+
+    /// <summary>What happened to a later delivery of this job, when it was not run (for example a re-send whose content was ignored).</summary>
+    public string? Note { get; init; }
 }

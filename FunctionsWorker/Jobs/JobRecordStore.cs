@@ -17,16 +17,46 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
 
     public Task CreateIfNotExistsAsync(CancellationToken cancellationToken) => _table.CreateIfNotExistsAsync(cancellationToken);
 
-    public async Task<JobRecord?> GetAsync(string jobId, CancellationToken cancellationToken)
+    public async Task<JobRecord?> GetAsync(string jobId, CancellationToken cancellationToken) =>
+        (await GetStoredAsync(jobId, cancellationToken).ConfigureAwait(false))?.Record;
+
+    public async Task<StoredRecord?> GetStoredAsync(string jobId, CancellationToken cancellationToken)
     {
         try
         {
             var response = await _table.GetEntityIfExistsAsync<TableEntity>(jobId, RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return response.HasValue && response.Value is { } entity ? FromEntity(entity) : null;
+            return response.HasValue && response.Value is { } entity ? new StoredRecord(FromEntity(entity), entity.ETag) : null;
         }
         catch (RequestFailedException ex) when (ex.IsMissingTarget())
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="record"/> only if the stored one is still the one read (<paramref name="expected"/>, or no
+    /// record at all when null): false when another writer got there first.
+    /// </summary>
+    public async Task<bool> TryReplaceAsync(JobRecord record, ETag? expected, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (expected is { } etag)
+            {
+                await _table.UpdateEntityAsync(ToEntity(record), etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await StorageErrors.CreatingIfMissingAsync(
+                    () => _table.AddEntityAsync(ToEntity(record), cancellationToken),
+                    () => _table.CreateIfNotExistsAsync(cancellationToken)).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            return false;
         }
     }
 
@@ -52,6 +82,8 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
         ["ErrorType"] = r.ErrorType,
         ["ErrorMessage"] = r.ErrorMessage is { Length: > MaxErrorLength } e ? e[..MaxErrorLength] + "…" : r.ErrorMessage,
         ["Permanent"] = r.Permanent,
+        ["ContentHash"] = r.ContentHash,
+        ["Note"] = r.Note is { Length: > MaxErrorLength } n ? n[..MaxErrorLength] + "…" : r.Note,
     };
 
     private static JobRecord FromEntity(TableEntity e) => new()
@@ -72,5 +104,7 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
         ErrorType = e.GetString("ErrorType"),
         ErrorMessage = e.GetString("ErrorMessage"),
         Permanent = e.GetBoolean("Permanent") ?? false,
+        ContentHash = e.GetString("ContentHash"),
+        Note = e.GetString("Note"),
     };
 }

@@ -30,4 +30,16 @@ internal static partial class Log
     [LoggerMessage(EventId = 105, Level = LogLevel.Error,
         Message = "Job {JobId}: could not write its record (message {MessageId}, dequeue count {DequeueCount}): {Error}")]
     public static partial void RecordWriteFailed(ILogger logger, string jobId, string messageId, long dequeueCount, string error);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Information,
+        Message = "Job {JobId}: message {MessageId}, dequeue count {DequeueCount} waits: message {HolderMessageId} on worker {HolderWorkerId} holds the job")]
+    public static partial void JobHeldElsewhere(ILogger logger, string jobId, string messageId, long dequeueCount, string holderMessageId, string holderWorkerId);
+
+    [LoggerMessage(EventId = 107, Level = LogLevel.Warning,
+        Message = "Job {JobId}: message {MessageId}, dequeue count {DequeueCount} re-sent a succeeded job with other content; ignored")]
+    public static partial void ResendIgnored(ILogger logger, string jobId, string messageId, long dequeueCount);
+
+    [LoggerMessage(EventId = 108, Level = LogLevel.Information,
+        Message = "Job {JobId}: result.json found by message {MessageId}, dequeue count {DequeueCount}; its Succeeded record is written now, the job is not run again")]
+    public static partial void JobCompletionRecorded(ILogger logger, string jobId, string messageId, long dequeueCount);
 }

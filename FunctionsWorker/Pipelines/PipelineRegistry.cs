@@ -23,7 +23,7 @@ public sealed class PipelineRegistry
         Names = _pipelines.Keys.ToHashSet(StringComparer.Ordinal);
     }
 
-    public ISet<string> Names { get; }
+    public IReadOnlySet<string> Names { get; }
 
     public IPipeline Get(string name) =>
         _pipelines.TryGetValue(name, out var pipeline) ? pipeline : throw new InvalidJobException("unknown-pipeline", $"Pipeline '{name}' is not registered.");

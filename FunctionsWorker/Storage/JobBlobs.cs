@@ -39,14 +39,30 @@ public sealed class JobBlobs(StorageClients clients)
         }
     }
 
-    public async Task<Uri> WriteAsync(string container, string blobName, BinaryData content, string contentType, CancellationToken cancellationToken)
+    /// <summary>
+    /// Uploads a blob. With <paramref name="createOnly"/> an existing blob is left exactly as it is (a finished job's
+    /// <c>result.json</c> never changes); the upload then does nothing.
+    /// </summary>
+    public async Task<Uri> WriteAsync(string container, string blobName, BinaryData content, string contentType, CancellationToken cancellationToken,
+        bool createOnly = false)
     {
         var containerClient = clients.Blobs.GetBlobContainerClient(container);
         var blob = containerClient.GetBlobClient(blobName);
-        var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } };
-        await StorageErrors.CreatingIfMissingAsync(
-            () => blob.UploadAsync(content, options, cancellationToken),
-            () => containerClient.CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var options = new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
+            Conditions = createOnly ? new BlobRequestConditions { IfNoneMatch = ETag.All } : null,
+        };
+        try
+        {
+            await StorageErrors.CreatingIfMissingAsync(
+                () => blob.UploadAsync(content, options, cancellationToken),
+                () => containerClient.CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (createOnly && ex.Status is 409 or 412)
+        {
+            // Written already, by an earlier holder of the job: the first result stands.
+        }
 
         return blob.Uri;
     }

@@ -7,6 +7,7 @@ public static partial class QueueNames
 {
     public static bool IsValid(string? name) => name is { Length: >= 3 and <= 63 } && NamePattern().IsMatch(name);
 
-    [GeneratedRegex("^[a-z0-9](?!.*--)[a-z0-9-]*[a-z0-9]$")]
+    // \A and \z: $ would also match before a final newline.
+    [GeneratedRegex(@"\A[a-z0-9](?!.*--)[a-z0-9-]*[a-z0-9]\z")]
     private static partial Regex NamePattern();
 }

@@ -10,6 +10,8 @@ public static class StorageServiceCollectionExtensions
     {
         services.AddOptionsWithValidateOnStart<StorageOptions>().BindConfiguration(string.Empty);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<ContainerAccessOptions>().BindConfiguration(ContainerAccessOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ContainerAccessOptions>, ContainerAccessOptionsValidator>());
         services.TryAddSingleton<StorageClients>();
         services.TryAddSingleton(provider => provider.GetRequiredService<StorageClients>().Blobs);
         services.TryAddSingleton<JobBlobs>();

@@ -119,8 +119,7 @@ public sealed class QueueProcessorTests
         await Eventually.HoldsAsync(() => Task.FromResult(jobs.Updates >= 1), 5);
         var other = Assert.Single(await jobs.ReceiveAsync(1, Lease, CancellationToken.None));
         jobs.FailNextUpdates = 0;
-        _time.Advance(Lease / 8);
-        await Eventually.HoldsAsync(() => Task.FromResult(lease.Lost), 5);
+        await _time.AdvanceUntilAsync(() => lease.Lost, Lease);
         _jobs.Gate.SetResult();
         await run;
 

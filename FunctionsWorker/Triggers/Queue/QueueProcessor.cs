@@ -48,7 +48,7 @@ public sealed class QueueProcessor(
 
     /// <summary>
     /// A message's fate for an outcome at <paramref name="dequeueCount"/>: success → delete; unfinished → back after the
-    /// visibility timeout; interrupted → back at once; permanent → poison; transient → retry after the visibility
+    /// visibility timeout; interrupted → back at once; held by another delivery → back a lease later, never poisoned; permanent → poison; transient → retry after the visibility
     /// timeout until maxDequeueCount, then poison; worker fault → back at once for another worker (the dequeue count
     /// still rises, so a job that faults every worker ends in poison too). A queue without a poison queue keeps a
     /// message that would be poisoned, retried no sooner than a lease from now so it cannot become a hot loop.
@@ -60,6 +60,7 @@ public sealed class QueueProcessor(
             JobOutcomeKind.Succeeded => MessageFate.Delete,
             JobOutcomeKind.Unfinished => MessageFate.Release(JobState.Succeeded, _options.VisibilityTimeout),
             JobOutcomeKind.Interrupted => MessageFate.Release(JobState.Released, TimeSpan.Zero),
+            JobOutcomeKind.InProgress => MessageFate.Release(JobState.Running, workerOptions.Value.LeaseDuration),
             _ when outcome.Failure == FailureClass.Permanent || dequeueCount >= _options.MaxDequeueCount => MessageFate.Poison,
             _ when outcome.Failure == FailureClass.Transient => MessageFate.Release(JobState.Retrying, _options.VisibilityTimeout),
             _ => MessageFate.Release(JobState.Released, TimeSpan.Zero),
@@ -88,15 +89,14 @@ public sealed class QueueProcessor(
                     "The message is not valid base64 (host.json extensions.queues.messageEncoding is 'base64'): " + ex.Message, ex));
         }
 
-        var envelope = new JobEnvelope(message.MessageId, body, message.DequeueCount, message.InsertedOn);
-        if (message.DequeueCount > _options.MaxDequeueCount)
-        {
-            // Functions' rule: a message already past maxDequeueCount goes to poison without running.
-            return jobs.Reject(envelope, new TransientJobException("max-dequeue-count-exceeded",
-                $"The message was dequeued {message.DequeueCount} times, more than maxDequeueCount ({_options.MaxDequeueCount})."));
-        }
-
-        return await jobs.RunAsync(envelope, execution).ConfigureAwait(false);
+        // Functions' rule: a message already past maxDequeueCount goes to poison without running (it may still finish
+        // a job whose result.json exists, or wait for the delivery that holds it).
+        var refusal = message.DequeueCount > _options.MaxDequeueCount
+            ? new TransientJobException("max-dequeue-count-exceeded",
+                $"The message was dequeued {message.DequeueCount} times, more than maxDequeueCount ({_options.MaxDequeueCount}).")
+            : null;
+        return await jobs.RunAsync(new JobEnvelope(message.MessageId, body, message.DequeueCount, message.InsertedOn, refusal), execution)
+            .ConfigureAwait(false);
     }
 
     /// <summary>Sends the reply; false when storage refused it.</summary>
@@ -105,7 +105,7 @@ public sealed class QueueProcessor(
         try
         {
             var outputUri = fate.State == JobState.Succeeded ? outcome.Record.OutputUri : null;
-            await replies.SendAsync(outcome.Job!, fate.State, outputUri, outcome.Error, CancellationToken.None).ConfigureAwait(false);
+            await replies.SendAsync(outcome.Job!, fate.State, outputUri, outcome.Error, outcome.Ignored, CancellationToken.None).ConfigureAwait(false);
             return true;
         }
         catch (Exception ex) when (StorageErrors.IsStorageFailure(ex))

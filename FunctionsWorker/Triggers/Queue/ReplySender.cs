@@ -7,7 +7,8 @@ namespace FunctionsWorker.Triggers.Queue;
 /// <summary>Sends the small completion message to a job's <c>replyTo</c> queue, encoded like the jobs queue.</summary>
 public sealed class ReplySender(IMessageQueues queues, IOptions<QueuesOptions> options)
 {
-    public Task SendAsync(JobMessage job, JobState state, string? outputUri, string? error, CancellationToken cancellationToken)
+    /// <param name="note">Set when this delivery's content was ignored because the job had already succeeded.</param>
+    public Task SendAsync(JobMessage job, JobState state, string? outputUri, string? error, string? note, CancellationToken cancellationToken)
     {
         var body = new JsonObject
         {
@@ -16,7 +17,12 @@ public sealed class ReplySender(IMessageQueues queues, IOptions<QueuesOptions> o
             ["state"] = state.ToString(),
             ["result"] = outputUri,
             ["error"] = error is { Length: > 1024 } ? error[..1024] : error,
-        }.ToJsonString();
-        return queues.Get(job.ReplyTo!).SendAsync(options.Value.Encode(body), cancellationToken);
+        };
+        if (note is not null)
+        {
+            body["note"] = note;
+        }
+
+        return queues.Get(job.ReplyTo!).SendAsync(options.Value.Encode(body.ToJsonString()), cancellationToken);
     }
 }
