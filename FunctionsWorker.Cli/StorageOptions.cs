@@ -26,11 +26,11 @@ internal sealed class StorageOptions
                       "instead of a connection string; endpoints https://<name>.{blob,queue,table}.core.windows.net.",
     };
 
-    public Option<Uri?> BlobEndpoint { get; } = new("--blob-endpoint") { Description = "Blob service URI for DefaultAzureCredential (overrides --account-name's)." };
+    public Option<string?> BlobEndpoint { get; } = new("--blob-endpoint") { Description = "Blob service URI for DefaultAzureCredential (overrides --account-name's)." };
 
-    public Option<Uri?> QueueEndpoint { get; } = new("--queue-endpoint") { Description = "Queue service URI for DefaultAzureCredential (overrides --account-name's)." };
+    public Option<string?> QueueEndpoint { get; } = new("--queue-endpoint") { Description = "Queue service URI for DefaultAzureCredential (overrides --account-name's)." };
 
-    public Option<Uri?> TableEndpoint { get; } = new("--table-endpoint") { Description = "Table service URI for DefaultAzureCredential (overrides --account-name's)." };
+    public Option<string?> TableEndpoint { get; } = new("--table-endpoint") { Description = "Table service URI for DefaultAzureCredential (overrides --account-name's)." };
 
     public void AddTo(Command command)
     {
@@ -46,9 +46,9 @@ internal sealed class StorageOptions
     {
         var connectionString = parse.GetValue(ConnectionString);
         var accountName = parse.GetValue(AccountName);
-        var blob = parse.GetValue(BlobEndpoint);
-        var queue = parse.GetValue(QueueEndpoint);
-        var table = parse.GetValue(TableEndpoint);
+        var blob = Endpoint(parse, BlobEndpoint);
+        var queue = Endpoint(parse, QueueEndpoint);
+        var table = Endpoint(parse, TableEndpoint);
         var identity = accountName is not null || blob is not null || queue is not null || table is not null;
         if (identity && connectionString is not null)
         {
@@ -67,18 +67,19 @@ internal sealed class StorageOptions
             throw CliException.BadInput($"--account-name '{accountName}' must be 3-24 lowercase letters and digits.");
         }
 
-        foreach (var (option, uri) in new[] { (BlobEndpoint, blob), (QueueEndpoint, queue), (TableEndpoint, table) })
-        {
-            if (uri is not null && (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
-            {
-                throw CliException.BadInput($"{option.Name} must be an absolute http(s) URI.");
-            }
-        }
-
         return StorageClients.FromIdentity(
             blob ?? AccountNames.Endpoint(accountName, "blob"),
             queue ?? AccountNames.Endpoint(accountName, "queue"),
             table ?? AccountNames.Endpoint(accountName, "table"),
             credential);
     }
+
+    /// <summary>An absolute http(s) URI from <paramref name="option"/>, or null when it is absent.</summary>
+    public static Uri? Endpoint(ParseResult parse, Option<string?> option) =>
+        parse.GetValue(option) switch
+        {
+            null => null,
+            var text when Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) => uri,
+            _ => throw CliException.BadInput($"{option.Name} must be an absolute http(s) URI."),
+        };
 }

@@ -7,7 +7,7 @@ internal sealed class WorkerOptions
 {
     public const string KeyVariable = "FunctionKey";
 
-    public Option<Uri> Url { get; } = new("--url") { Description = "Worker base URL.", DefaultValueFactory = _ => new Uri("http://localhost:7071") };
+    public Option<string?> Url { get; } = new("--url") { Description = "Worker base URL.", DefaultValueFactory = _ => "http://localhost:7071" };
 
     // No DefaultValueFactory: help would print the key taken from the environment.
     public Option<string?> Key { get; } = new("--key") { Description = $"Function key, sent as x-functions-key [default: ${KeyVariable}]." };
@@ -23,12 +23,7 @@ internal sealed class WorkerOptions
 
     public WorkerClient Resolve(ParseResult parse)
     {
-        var url = parse.GetValue(Url)!;
-        if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
-        {
-            throw CliException.BadInput("--url must be an absolute http(s) URI.");
-        }
-
+        var url = StorageOptions.Endpoint(parse, Url)!;
         var key = parse.GetValue(Key) ?? (Environment.GetEnvironmentVariable(KeyVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null);
         var prefix = parse.GetValue(RoutePrefix)!.Trim('/');
         return new WorkerClient(new Uri(url, prefix.Length == 0 ? "/" : $"/{prefix}/"), key);
