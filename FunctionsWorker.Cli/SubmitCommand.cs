@@ -1,36 +1,51 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Azure.Storage.Blobs;
-using Azure.Storage.Queues;
 
 namespace FunctionsWorker.Cli;
 
 /// <summary>
-/// <c>fwjobs submit</c>: uploads the input, enqueues a schema-v1 job message (base64, like the Functions default)
-/// and waits for <c>result.json</c>, or for the job to land in the poison queue.
+/// <c>fwjobs submit</c>: uploads the input, enqueues a schema-v1 job message (base64, like the Functions default),
+/// reports the job's state changes on stderr and prints its <c>result.json</c> on stdout.
 /// </summary>
 internal static class SubmitCommand
 {
     public static Command Create()
     {
-        var storage = CommonOptions.Storage();
+        var storage = new StorageOptions();
+        var names = new JobStoreOptions();
         var pipeline = new Option<string>("--pipeline") { Description = "Pipeline name (thumbnail, ocr, image, ...).", Required = true };
-        var file = new Option<FileInfo>("--file") { Description = "Input file, uploaded to inputs/<jobId>/<name>.", Required = true };
+        var file = new Option<FileInfo>("--file") { Description = "Input file, uploaded to <input-container>/<jobId>/<name>.", Required = true };
+        file.AcceptExistingOnly();
         var parameters = new Option<string[]>("--param") { Description = "A job parameter as key=value (JSON value or string); repeat for more." };
-        var queue = new Option<string>("--queue") { Description = "Jobs queue.", DefaultValueFactory = _ => "jobs" };
-        var jobId = new Option<string?>("--job-id") { Description = "Job id (default: a new GUID)." };
-        var wait = new Option<int>("--wait") { Description = "Seconds to wait for the result (0: do not wait).", DefaultValueFactory = _ => 300 };
-        var command = new Command("submit", "Submit a job and print its result.") { storage, pipeline, file, parameters, queue, jobId, wait };
-        command.SetAction(async (parse, cancellationToken) =>
+        var jobId = new Option<string?>("--job-id") { Description = "Job id, 1-64 of [A-Za-z0-9_-] [default: a new GUID]." };
+        var wait = new Option<int>("--wait")
         {
-            var connection = parse.GetValue(storage)!;
-            var id = parse.GetValue(jobId) ?? Guid.NewGuid().ToString("N");
+            Description = "Seconds to wait for the outcome; 0 prints the job id and returns at once.",
+            DefaultValueFactory = _ => 300,
+        };
+        var json = new Option<bool>("--json") { Description = "State changes and errors on stderr as JSON lines (stdout is result.json either way)." };
+        var command = new Command("submit", "Submit a job, follow its state on stderr, print its result.json on stdout.")
+        {
+            pipeline, file, parameters, jobId, wait, json, names.Queue, names.Table, names.InputContainer, names.OutputContainer,
+        };
+        storage.AddTo(command);
+        CommandRunner.SetAction(command, json, async (parse, reporter, cancellationToken) =>
+        {
+            var id = JobIds.Validate(parse.GetValue(jobId) ?? JobIds.New());
+            var jobParameters = Parameters(parse.GetValue(parameters) ?? []);
+            var seconds = parse.GetValue(wait);
+            if (seconds < 0)
+            {
+                throw CliException.BadInput("--wait must be 0 or more seconds.");
+            }
+
+            var clients = storage.Resolve(parse, Environment.GetEnvironmentVariable);
             var input = parse.GetValue(file)!;
             var inputBlob = $"{id}/{input.Name}";
-            var inputs = new BlobContainerClient(connection, "inputs");
+            var outputContainer = parse.GetValue(names.OutputContainer)!;
+            var inputs = clients.BlobService().GetBlobContainerClient(parse.GetValue(names.InputContainer));
             await inputs.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             await using (var stream = input.OpenRead())
             {
@@ -41,21 +56,33 @@ internal static class SubmitCommand
             {
                 ["jobId"] = id,
                 ["pipeline"] = parse.GetValue(pipeline),
-                ["input"] = new JsonObject { ["container"] = "inputs", ["blob"] = inputBlob },
-                ["parameters"] = Parameters(parse.GetValue(parameters) ?? []),
+                ["input"] = new JsonObject { ["container"] = inputs.Name, ["blob"] = inputBlob },
+                ["output"] = new JsonObject { ["container"] = outputContainer, ["prefix"] = $"{id}/" },
+                ["parameters"] = jobParameters,
             };
-            var jobs = new QueueClient(connection, parse.GetValue(queue));
-            await jobs.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            var receipt = await jobs.SendMessageAsync(Convert.ToBase64String(Encoding.UTF8.GetBytes(job.ToJsonString())), cancellationToken);
-            Console.WriteLine($"submitted job {id} (message {receipt.Value.MessageId}) to queue {jobs.Name}");
+            var queue = clients.QueueService().GetQueueClient(parse.GetValue(names.Queue));
+            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            var receipt = await queue.SendMessageAsync(Convert.ToBase64String(Encoding.UTF8.GetBytes(job.ToJsonString())), cancellationToken);
+            reporter.Event(
+                $"job {id}: queued on {queue.Name} (message {receipt.Value.MessageId})",
+                new JsonObject { ["jobId"] = id, ["state"] = "Queued", ["queue"] = queue.Name, ["messageId"] = receipt.Value.MessageId });
+            if (seconds == 0)
+            {
+                Reporter.Result(id);
+                return ExitCodes.Succeeded;
+            }
 
-            var seconds = parse.GetValue(wait);
-            return seconds <= 0 ? 0 : await WaitAsync(connection, id, TimeSpan.FromSeconds(seconds), cancellationToken);
+            var watcher = new JobWatcher(
+                clients.TableService().GetTableClient(parse.GetValue(names.Table)),
+                clients.BlobService().GetBlobContainerClient(outputContainer).GetBlobClient($"{id}/result.json"),
+                reporter);
+            return await watcher.WatchAsync(id, TimeSpan.FromSeconds(seconds), cancellationToken);
         });
         return command;
     }
 
-    private static JsonObject Parameters(string[] pairs)
+    /// <summary><c>key=value</c> pairs; a value that parses as JSON is sent as JSON (numbers, booleans), else as a string.</summary>
+    public static JsonObject Parameters(IEnumerable<string> pairs)
     {
         var result = new JsonObject();
         foreach (var pair in pairs)
@@ -63,7 +90,7 @@ internal static class SubmitCommand
             var split = pair.IndexOf('=', StringComparison.Ordinal);
             if (split <= 0)
             {
-                throw new ArgumentException($"--param '{pair}' must be key=value.");
+                throw CliException.BadInput($"--param '{pair}' must be key=value.");
             }
 
             var value = pair[(split + 1)..];
@@ -78,34 +105,5 @@ internal static class SubmitCommand
         }
 
         return result;
-    }
-
-    private static async Task<int> WaitAsync(string connection, string jobId, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var result = new BlobContainerClient(connection, "outputs").GetBlobClient($"{jobId}/result.json");
-        var records = new Azure.Data.Tables.TableClient(connection, "jobs");
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            if ((await result.ExistsAsync(cancellationToken)).Value)
-            {
-                var content = (await result.DownloadContentAsync(cancellationToken)).Value.Content.ToString();
-                Console.WriteLine($"job {jobId} succeeded after {clock.Elapsed.TotalSeconds:F1} s; result.json:");
-                Console.WriteLine(JsonNode.Parse(content)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-                return 0;
-            }
-
-            var record = await records.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(jobId, "job", cancellationToken: cancellationToken);
-            if (record.HasValue && record.Value!.GetString("State") == "Poisoned")
-            {
-                Console.Error.WriteLine($"job {jobId} failed: {record.Value.GetString("ErrorType")}: {record.Value.GetString("ErrorMessage")}");
-                return 2;
-            }
-
-            await Task.Delay(250, cancellationToken);
-        }
-
-        Console.Error.WriteLine($"job {jobId}: no result after {timeout.TotalSeconds:F0} s");
-        return 3;
     }
 }

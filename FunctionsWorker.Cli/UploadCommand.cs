@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Security.Cryptography;
-using Azure.Storage.Blobs;
 
 namespace FunctionsWorker.Cli;
 
@@ -9,16 +8,18 @@ internal static class UploadCommand
 {
     public static Command Create()
     {
-        var storage = CommonOptions.Storage();
+        var storage = new StorageOptions();
         var container = new Option<string>("--container") { Description = "Target container.", Required = true };
         var file = new Option<FileInfo>("--file") { Description = "File to upload.", Required = true };
-        var name = new Option<string?>("--name") { Description = "Blob name (default: the file's name)." };
-        var command = new Command("upload", "Upload a file to blob storage and print its SHA-256.") { storage, container, file, name };
-        command.SetAction(async (parse, cancellationToken) =>
+        file.AcceptExistingOnly();
+        var name = new Option<string?>("--name") { Description = "Blob name [default: the file's name]." };
+        var command = new Command("upload", "Upload a file to blob storage and print its SHA-256.") { container, file, name };
+        storage.AddTo(command);
+        CommandRunner.SetAction(command, null, async (parse, _, cancellationToken) =>
         {
             var source = parse.GetValue(file)!;
             var blobName = parse.GetValue(name) ?? source.Name;
-            var client = new BlobContainerClient(parse.GetValue(storage), parse.GetValue(container));
+            var client = storage.Resolve(parse, Environment.GetEnvironmentVariable).BlobService().GetBlobContainerClient(parse.GetValue(container));
             await client.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             await using (var stream = source.OpenRead())
             {
@@ -27,8 +28,8 @@ internal static class UploadCommand
 
             await using var hashed = source.OpenRead();
             var sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(hashed, cancellationToken));
-            Console.WriteLine($"{client.Name}/{blobName} {source.Length} bytes sha256 {sha256}");
-            return 0;
+            Reporter.Result($"{client.Name}/{blobName} {source.Length} bytes sha256 {sha256}");
+            return ExitCodes.Succeeded;
         });
         return command;
     }

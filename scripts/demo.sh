@@ -52,7 +52,7 @@ log "thumbnail job"
 $FWJOBS submit --pipeline thumbnail --file "$sample" --param maxSide=128 --wait 120
 
 log "/api/status"
-curl -fsS "http://127.0.0.1:$PORT/api/status" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.stringify(JSON.parse(s),null,2)))'
+$FWJOBS status --url "http://127.0.0.1:$PORT" --json
 
 if [ "${DEMO_EXIT:-0}" = "1" ]; then
   exit 0

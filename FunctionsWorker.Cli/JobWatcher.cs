@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+
+namespace FunctionsWorker.Cli;
+
+/// <summary>
+/// Follows one job through its record (table row PartitionKey = jobId, RowKey <c>job</c>) until <c>result.json</c>
+/// appears (succeeded), the record says <c>Poisoned</c>, or the time is up; every change of state, attempt or
+/// progress is reported once.
+/// </summary>
+internal sealed class JobWatcher(TableClient records, BlobClient result, Reporter reporter)
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+
+    public async Task<int> WatchAsync(string jobId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        string? reported = null;
+        var lastState = "Queued";
+        while (true)
+        {
+            var record = await GetRecordAsync(jobId, cancellationToken);
+            if (record is not null)
+            {
+                var state = record.GetString("State") ?? "Running";
+                var progress = record.TryGetValue("Progress", out var value) && value is not null
+                    ? Convert.ToString(value, CultureInfo.InvariantCulture)
+                    : null;
+                var key = $"{state}|{record.GetInt64("Attempt")}|{progress}";
+                if (key != reported && state != "Succeeded")
+                {
+                    reported = key;
+                    Report(jobId, state, record, progress, clock.Elapsed);
+                }
+
+                lastState = state;
+                if (state == "Poisoned")
+                {
+                    return ExitCodes.JobFailed;
+                }
+            }
+
+            if ((await result.ExistsAsync(cancellationToken)).Value)
+            {
+                var content = (await result.DownloadContentAsync(cancellationToken)).Value.Content.ToString();
+                Report(jobId, "Succeeded", record, null, clock.Elapsed);
+                PrintResult(content);
+                return ExitCodes.Succeeded;
+            }
+
+            if (clock.Elapsed >= timeout)
+            {
+                throw new CliException(ExitCodes.Timeout, $"job {jobId}: no outcome after {timeout.TotalSeconds:F0} s (last state: {lastState}).");
+            }
+
+            await Task.Delay(PollInterval, cancellationToken);
+        }
+    }
+
+    private async Task<TableEntity?> GetRecordAsync(string jobId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await records.GetEntityIfExistsAsync<TableEntity>(jobId, "job", cancellationToken: cancellationToken);
+            return response.HasValue ? response.Value : null;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // No table yet: the worker creates it with the first record.
+            return null;
+        }
+    }
+
+    private void Report(string jobId, string state, TableEntity? record, string? progress, TimeSpan elapsed)
+    {
+        var attempt = record?.GetInt64("Attempt");
+        var errorType = record?.GetString("ErrorType");
+        var errorMessage = record?.GetString("ErrorMessage");
+        var text = state switch
+        {
+            "Running" => $"job {jobId}: running (attempt {attempt}, worker {record?.GetString("WorkerId")})" + (progress is null ? "" : $", progress {progress}"),
+            "Succeeded" => $"job {jobId}: succeeded after {elapsed.TotalSeconds:F1} s",
+            "Retrying" or "Released" or "Poisoned" => $"job {jobId}: {state.ToLowerInvariant()} after attempt {attempt}: {errorType}: {errorMessage}",
+            _ => $"job {jobId}: {state.ToLowerInvariant()} (attempt {attempt})",
+        };
+        reporter.Event(text, new JsonObject
+        {
+            ["jobId"] = jobId,
+            ["state"] = state,
+            ["attempt"] = attempt,
+            ["workerId"] = record?.GetString("WorkerId"),
+            ["progress"] = progress,
+            ["errorType"] = errorType,
+            ["errorMessage"] = errorMessage,
+            ["elapsedMs"] = (long)elapsed.TotalMilliseconds,
+        });
+    }
+
+    private static void PrintResult(string content)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(content);
+        }
+        catch (JsonException)
+        {
+            node = null;
+        }
+
+        if (node is null)
+        {
+            Reporter.Result(content);
+        }
+        else
+        {
+            Reporter.Result(node);
+        }
+    }
+}
