@@ -3,6 +3,8 @@ using FunctionsWorker.Inference;
 using FunctionsWorker.Pipelines.Image;
 using FunctionsWorker.Pipelines.Ocr;
 
+if (ProbeCommand.TryGetProbe(args, out var probe)) { return await ProbeCommand.RunAsync(probe, Console.Out); }
+
 var builder = WorkerHostExtensions.CreateWorkerBuilder(new WebApplicationOptions { Args = args });
 builder.AddWorkerHost();
 builder.AddInference();
