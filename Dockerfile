@@ -21,6 +21,12 @@ FROM runtime-${FLAVOR}
 RUN if ! command -v dotnet >/dev/null; then \
       apt-get update && apt-get install -y --no-install-recommends aspnetcore-runtime-10.0 fonts-dejavu-core && rm -rf /var/lib/apt/lists/*; \
     fi
+# A dedicated non-root user (numeric, so runAsNonRoot policies can check it) that owns the model cache.
+ARG WORKER_UID=10001
+RUN groupadd --system --gid ${WORKER_UID} worker \
+    && useradd --system --uid ${WORKER_UID} --gid worker --create-home --home-dir /home/worker --shell /usr/sbin/nologin worker \
+    && mkdir -p /var/cache/functions-worker/models \
+    && chown -R worker:worker /var/cache/functions-worker
 WORKDIR /app
 COPY --from=build /app ./
 # Only the OCR dictionary ships in the image; the models themselves come from the 'models' blob container.
@@ -30,6 +36,9 @@ ENV PORT=8080 \
     Inference__ModelCacheDirectory=/var/cache/functions-worker/models \
     Inference__Device=auto
 EXPOSE 8080
-HEALTHCHECK --interval=10s --timeout=2s --start-period=5s CMD ["/bin/sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /api/health HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '200 OK' <&3"]
+USER ${WORKER_UID}:${WORKER_UID}
+# The worker's own probe mode (no shell, no curl): GET /api/health on $PORT, exit 0 on 200, 1 otherwise, 2 s request
+# timeout; the 5 s here also covers starting the runtime.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=10s --retries=3 CMD ["dotnet", "/app/FunctionsWorker.dll", "--probe"]
 # The worker is PID 1 and gets SIGTERM directly: in-flight jobs finish or are released.
 ENTRYPOINT ["dotnet", "/app/FunctionsWorker.dll"]

@@ -1,0 +1,217 @@
+using System.Text.Json.Nodes;
+using Functions.Tests.Fixtures;
+
+namespace Functions.Tests.Unit;
+
+/// <summary>
+/// The Azure deployment files, checked offline: the Container Apps YAML and the Bicep template keep every probe inside
+/// the platform's limits, and the Bicep compiles and lints clean with the pinned Bicep CLI.
+/// </summary>
+public sealed class InfraTests
+{
+    private static readonly string[] ProbeTypes = ["Startup", "Liveness", "Readiness"];
+
+    private static readonly Lazy<Task<string>> TemplateText = new(async () =>
+    {
+        var (exitCode, output, errors) = await BicepCli.RunAsync("build", "infra/main.bicep", "--stdout");
+        Assert.True(exitCode == 0, errors);
+        return output;
+    });
+
+    [Fact]
+    public void ProbeLimits_RejectTheStartupThresholdAzureRefused()
+    {
+        var violations = ContainerAppsProbeLimits.Violations("Startup", new Dictionary<string, int> { ["failureThreshold"] = 30, ["periodSeconds"] = 1 });
+        Assert.Equal(["Startup failureThreshold 30 is outside 1-10"], violations);
+    }
+
+    [Fact]
+    public void ContainerAppYaml_ProbesWithinContainerAppsLimits()
+    {
+        var probes = YamlProbes(Path.Combine(RepositoryPaths.Root, "infra", "containerapp.yaml"));
+
+        Assert.Equal(ProbeTypes.Order(), probes.Select(p => p.Type).Order());
+        Assert.Empty(probes.SelectMany(p => ContainerAppsProbeLimits.Violations(p.Type, p.Settings)));
+        Assert.All(probes, p => Assert.Contains("failureThreshold", p.Settings.Keys));
+    }
+
+    [Fact]
+    public async Task Bicep_Build_CompilesOfflineWithoutDiagnostics()
+    {
+        var (exitCode, output, errors) = await BicepCli.RunAsync("build", "infra/main.bicep", "--stdout");
+
+        Assert.True(exitCode == 0, errors);
+        Assert.Equal(string.Empty, errors.Trim());
+        Assert.NotNull(JsonNode.Parse(output)?["resources"]);
+    }
+
+    [Fact]
+    public async Task Bicep_Lint_ReportsNothing()
+    {
+        var (exitCode, output, errors) = await BicepCli.RunAsync("lint", "infra/main.bicep");
+
+        Assert.True(exitCode == 0, output + errors);
+        Assert.Equal(string.Empty, (output + errors).Trim());
+    }
+
+    [Fact]
+    public async Task Bicep_WorkerProbes_WithinContainerAppsLimits()
+    {
+        var probes = Objects(JsonNode.Parse(await TemplateText.Value))
+            .Where(o => o["httpGet"] is JsonObject && o["type"] is JsonValue)
+            .Select(o => (Type: o["type"]!.GetValue<string>(), Path: o["httpGet"]!["path"]!.GetValue<string>(), Settings: o
+                .Where(p => ContainerAppsProbeLimits.Settings.Contains(p.Key))
+                .ToDictionary(p => p.Key, p => p.Value!.GetValue<int>())))
+            .ToList();
+
+        Assert.Equal(ProbeTypes.Order(), probes.Select(p => p.Type).Order());
+        Assert.Equal("/api/health", probes.Single(p => p.Type == "Liveness").Path);
+        Assert.Equal("/api/ready", probes.Single(p => p.Type == "Readiness").Path);
+        Assert.Empty(probes.SelectMany(p => ContainerAppsProbeLimits.Violations(p.Type, p.Settings)));
+    }
+
+    [Fact]
+    public async Task Bicep_Storage_IdentityOnly_WithTheWorkersQueuesContainersAndTable()
+    {
+        var text = await TemplateText.Value;
+        var template = JsonNode.Parse(text);
+        var resources = Objects(template).Where(o => o["type"] is JsonValue && o["apiVersion"] is JsonValue).ToList();
+        var account = resources.Single(r => r["type"]!.GetValue<string>() == "Microsoft.Storage/storageAccounts");
+        Assert.False(account["properties"]!["allowSharedKeyAccess"]!.GetValue<bool>());
+
+        foreach (var name in new[] { "\"inputs\"", "\"outputs\"", "\"models\"", "format('{0}-poison', parameters('jobsQueueName'))" })
+        {
+            Assert.Contains(name, text, StringComparison.Ordinal);
+        }
+
+        Assert.Contains(resources, r => r["type"]!.GetValue<string>() == "Microsoft.Storage/storageAccounts/queueServices/queues");
+        Assert.Contains(resources, r => r["type"]!.GetValue<string>() == "Microsoft.Storage/storageAccounts/tableServices/tables");
+    }
+
+    [Fact]
+    public async Task Bicep_WorkerIdentity_HasDataRoles_StorageSettings_AndQueueScaleRule()
+    {
+        var text = await TemplateText.Value;
+        var template = JsonNode.Parse(text);
+
+        // Storage Blob/Queue/Table Data Contributor and AcrPull, the built-in role definition ids.
+        foreach (var role in new[]
+                 {
+                     "ba92f5b4-2d11-453d-a403-e96b0029c9fe", "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
+                     "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+                 })
+        {
+            Assert.Contains(role, text, StringComparison.Ordinal);
+        }
+
+        var app = Objects(template).Single(o => o["type"]?.GetValueKind() == System.Text.Json.JsonValueKind.String
+            && o["type"]!.GetValue<string>() == "Microsoft.App/containerApps");
+        Assert.Equal("UserAssigned", app["identity"]!["type"]!.GetValue<string>());
+        // The env list compiles to one expression (the fixed settings concatenated with workerSettings).
+        var env = Objects(app).Single(o => o["env"] is JsonValue)["env"]!.GetValue<string>();
+        foreach (var setting in new[]
+                 {
+                     "'AzureWebJobsStorage__accountName', 'value', parameters('storageAccountName')",
+                     "'AzureWebJobsStorage__credential', 'value', 'managedidentity'",
+                     "'AzureWebJobsStorage__clientId', 'value', parameters('identityClientId')",
+                     "'APPLICATIONINSIGHTS_CONNECTION_STRING', 'secretRef', 'appinsights-connection'",
+                 })
+        {
+            Assert.Contains($"createObject('name', {setting})", env, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("'AzureWebJobsStorage',", env, StringComparison.Ordinal);
+        var queueRule = Objects(app).Single(o => o["azureQueue"] is JsonObject)["azureQueue"]!;
+        Assert.NotNull(queueRule["identity"]);
+        Assert.NotNull(queueRule["accountName"]);
+        Assert.Null(queueRule["auth"]);
+
+        var environment = Objects(template).Single(o => o["type"]?.GetValueKind() == System.Text.Json.JsonValueKind.String
+            && o["type"]!.GetValue<string>() == "Microsoft.App/managedEnvironments");
+        var profiles = environment["properties"]!["workloadProfiles"]!.AsArray().Select(p => p!["workloadProfileType"]!.ToJsonString()).ToList();
+        Assert.Contains("\"Consumption\"", profiles);
+        Assert.Contains(profiles, p => p.Contains("gpuProfileType", StringComparison.Ordinal));
+    }
+
+    /// <summary>Every JSON object in the tree, the root included.</summary>
+    private static IEnumerable<JsonObject> Objects(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                yield return obj;
+                foreach (var child in obj.SelectMany(p => Objects(p.Value)))
+                {
+                    yield return child;
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var child in array.SelectMany(Objects))
+                {
+                    yield return child;
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>The items of every <c>probes:</c> list: its type and integer settings (line parsing, enough for this file).</summary>
+    private static List<(string Type, Dictionary<string, int> Settings)> YamlProbes(string path)
+    {
+        var probes = new List<(string Type, Dictionary<string, int> Settings)>();
+        int? probesIndent = null;
+        foreach (var raw in File.ReadAllLines(path))
+        {
+            var comment = raw.IndexOf('#', StringComparison.Ordinal);
+            var line = (comment >= 0 ? raw[..comment] : raw).TrimEnd();
+            if (line.Trim().Length == 0)
+            {
+                continue;
+            }
+
+            var indent = line.Length - line.TrimStart().Length;
+            var content = line.Trim();
+            if (content == "probes:")
+            {
+                probesIndent = indent;
+                continue;
+            }
+
+            if (probesIndent is null)
+            {
+                continue;
+            }
+
+            if (indent <= probesIndent)
+            {
+                probesIndent = null;
+                continue;
+            }
+
+            if (content.StartsWith("- ", StringComparison.Ordinal))
+            {
+                probes.Add((string.Empty, new Dictionary<string, int>(StringComparer.Ordinal)));
+                content = content[2..].Trim();
+            }
+
+            var colon = content.IndexOf(':', StringComparison.Ordinal);
+            if (colon < 0 || probes.Count == 0)
+            {
+                continue;
+            }
+
+            var (key, value) = (content[..colon].Trim(), content[(colon + 1)..].Trim());
+            if (key == "type")
+            {
+                probes[^1] = (value, probes[^1].Settings);
+            }
+            else if (int.TryParse(value, out var number))
+            {
+                probes[^1].Settings[key] = number;
+            }
+        }
+
+        return probes;
+    }
+}

@@ -1,0 +1,129 @@
+// The worker on Azure Container Apps: identity-only storage (jobs queue and poison queue, blob containers, jobs table),
+// Log Analytics + Application Insights, a registry, and a Container Apps environment with a serverless GPU profile.
+// az deployment group create -g <rg> -f infra/main.bicep -p environmentName=<name> workerImage=<registry>/functions-worker:gpu
+targetScope = 'resourceGroup'
+
+import { setting } from 'modules/worker-app.bicep'
+
+@minLength(1)
+@maxLength(40)
+@description('Name of the deployment environment (azd: AZURE_ENV_NAME); seeds every resource name.')
+param environmentName string
+
+@description('Region with serverless GPU capacity for the chosen profile.')
+param location string = resourceGroup().location
+
+@description('Worker image; empty deploys a placeholder until azd deploy pushes the image.')
+param workerImage string = ''
+
+@allowed([
+  'Consumption-GPU-NC8as-T4'
+  'Consumption-GPU-NC24-A100'
+])
+param gpuProfileType string = 'Consumption-GPU-NC8as-T4'
+
+@description('Messages per replica for the KEDA azure-queue scale rule.')
+param queueLength int = 4
+
+@description('Upper bound of worker replicas.')
+param maxReplicas int = 8
+
+@description('More worker settings as { name, value } pairs (pipelines, models).')
+param workerSettings setting[] = []
+
+var tags = {
+  'azd-env-name': environmentName
+}
+var token = uniqueString(subscription().id, resourceGroup().id, environmentName)
+var jobsQueueName = 'jobs'
+var jobsTableName = 'jobs'
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    logAnalyticsName: 'log-${environmentName}-${token}'
+    applicationInsightsName: 'appi-${environmentName}-${token}'
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: 'st${token}'
+    location: location
+    tags: tags
+    jobsQueueName: jobsQueueName
+    jobsTableName: jobsTableName
+  }
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  params: {
+    name: 'id-worker-${environmentName}-${token}'
+    location: location
+    tags: tags
+  }
+}
+
+module storageRoles 'modules/storage-roles.bicep' = {
+  name: 'storage-roles'
+  params: {
+    storageAccountName: storage.outputs.name
+    principalId: identity.outputs.principalId
+  }
+}
+
+module registry 'modules/registry.bicep' = {
+  name: 'registry'
+  params: {
+    name: 'cr${token}'
+    location: location
+    tags: tags
+    pullPrincipalId: identity.outputs.principalId
+  }
+}
+
+module environment 'modules/environment.bicep' = {
+  name: 'environment'
+  params: {
+    name: 'cae-${environmentName}-${token}'
+    location: location
+    tags: tags
+    logAnalyticsName: monitoring.outputs.logAnalyticsName
+    gpuProfileType: gpuProfileType
+  }
+}
+
+module worker 'modules/worker-app.bicep' = {
+  name: 'worker'
+  // The identity must hold its storage roles before the first replica starts (the pull role comes with registry's outputs).
+  dependsOn: [
+    storageRoles
+  ]
+  params: {
+    name: 'ca-worker-${take(token, 8)}'
+    location: location
+    tags: tags
+    environmentId: environment.outputs.id
+    workloadProfileName: environment.outputs.gpuProfileName
+    image: workerImage
+    registryServer: registry.outputs.loginServer
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    jobsQueueName: jobsQueueName
+    jobsTableName: jobsTableName
+    queueLength: queueLength
+    maxReplicas: maxReplicas
+    extraEnv: workerSettings
+  }
+}
+
+output AZURE_CONTAINER_REGISTRY_ENDPOINT string = registry.outputs.loginServer
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output WORKER_APP_NAME string = worker.outputs.name
+output JOBS_QUEUE_NAME string = jobsQueueName
