@@ -14,10 +14,15 @@ public sealed class CliTests(AzuriteFixture azurite)
     [Fact]
     public async Task Submit_Thumbnail_ReportsStatesOnStderr_PrintsOnlyResultJsonOnStdout_AndDownloadFetchesOutputs()
     {
-        await using var worker = await TestWorker.StartAsync(azurite);
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        // Containers of the CLI's choosing, which the operator has allowed.
+        await using var worker = await TestWorker.StartAsync(azurite, new Dictionary<string, string?>
+        {
+            ["Storage:AllowedInputContainers"] = "in" + suffix,
+            ["Storage:AllowedOutputContainers"] = "out" + suffix,
+        });
         using var temp = new TempDirectory();
         await File.WriteAllBytesAsync(temp.File("cat.png"), TestImages.Png(200, 100));
-        var suffix = Guid.NewGuid().ToString("N")[..8];
 
         var submit = await CliProcess.RunAsync(Environment,
         [
