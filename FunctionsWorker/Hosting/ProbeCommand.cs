@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using FunctionsWorker.Configuration;
@@ -54,7 +53,7 @@ internal static class ProbeCommand
             return 1;
         }
 
-        var clock = Stopwatch.StartNew();
+        var started = TimeProvider.System.GetTimestamp();
         using var handler = new SocketsHttpHandler { UseProxy = false, ConnectTimeout = RequestTimeout };
         using var client = new HttpClient(handler) { Timeout = RequestTimeout };
         try
@@ -62,7 +61,7 @@ internal static class ProbeCommand
             using var response = await client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{endpoint} probe: GET {uri} -> {status} in {clock.ElapsedMilliseconds} ms")).ConfigureAwait(false);
+                $"{endpoint} probe: GET {uri} -> {status} in {(long)TimeProvider.System.GetElapsedTime(started).TotalMilliseconds} ms")).ConfigureAwait(false);
             return status == 200 ? 0 : 1;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or SocketException)
