@@ -107,8 +107,12 @@ public sealed class InMemoryMessageQueue(string name, TimeProvider time) : IMess
         }
     }
 
-    public Task SendAsync(string text, CancellationToken cancellationToken)
+    /// <summary>The time-to-live of the last message sent (null: never expires).</summary>
+    public TimeSpan? LastTimeToLive { get; private set; }
+
+    public Task SendAsync(string text, TimeSpan? timeToLive, CancellationToken cancellationToken)
     {
+        LastTimeToLive = timeToLive;
         Add(text);
         return Task.CompletedTask;
     }

@@ -14,6 +14,7 @@ public sealed class FailureClassifierTests
         { new RequestFailedException(503, "busy"), FailureClass.Transient, "storage-unavailable" },
         { new RequestFailedException(429, "throttled"), FailureClass.Transient, "storage-unavailable" },
         { new RequestFailedException(403, "forbidden"), FailureClass.Transient, "storage-error" },
+        { new RequestFailedException(400, "The partition key is invalid.", "InvalidInput", null), FailureClass.Permanent, "storage-rejected" },
         { new AggregateException(new RequestFailedException(0, "refused"), new RequestFailedException(0, "refused")), FailureClass.Transient, "storage-unavailable" },
         { new TimeoutException(), FailureClass.Transient, "timeout" },
         { new IOException("reset"), FailureClass.Transient, "io-error" },

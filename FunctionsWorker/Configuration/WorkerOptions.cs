@@ -21,4 +21,10 @@ public sealed class WorkerOptions
     public int CircuitBreakerThreshold { get; set; } = 5;
 
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a message stays in <c>&lt;queue&gt;-poison</c>; unset (the default) means it never expires. Functions writes
+    /// poison with the queue's default week, after which the message and its evidence silently vanish.
+    /// </summary>
+    public TimeSpan? PoisonMessageTimeToLive { get; set; }
 }

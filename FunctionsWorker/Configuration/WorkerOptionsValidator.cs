@@ -32,6 +32,11 @@ internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
             errors.Add($"host.json worker.circuitBreakerThreshold must be at least 1, got {options.CircuitBreakerThreshold}.");
         }
 
+        if (options.PoisonMessageTimeToLive is { } ttl && (ttl <= TimeSpan.Zero || ttl > TimeSpan.FromDays(7)))
+        {
+            errors.Add($"host.json worker.poisonMessageTimeToLive must be between 00:00:01 and 7.00:00:00 (leave it unset for never), got {ttl}.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

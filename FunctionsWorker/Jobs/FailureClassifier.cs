@@ -11,6 +11,8 @@ public static class FailureClassifier
     {
         WorkerException worker => (worker.FailureClass, worker.ErrorType),
         RequestFailedException storage when storage.IsTransient() => (FailureClass.Transient, "storage-unavailable"),
+        // 400: the request itself is wrong (a key or name storage refuses); retrying sends the same request again.
+        RequestFailedException { Status: 400 } => (FailureClass.Permanent, "storage-rejected"),
         RequestFailedException => (FailureClass.Transient, "storage-error"),
         AggregateException aggregate when StorageErrors.IsStorageFailure(aggregate) => (FailureClass.Transient, "storage-unavailable"),
         TimeoutException => (FailureClass.Transient, "timeout"),

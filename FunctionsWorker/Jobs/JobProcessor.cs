@@ -159,7 +159,6 @@ public sealed class JobProcessor(
     /// </summary>
     private async Task<JobOutcome?> ClaimAsync(JobMessage job, JobRecord record, JobEnvelope envelope, CancellationToken cancellationToken)
     {
-        var running = record with { ContentHash = job.ContentHash() };
         while (true)
         {
             var stored = await records.GetStoredAsync(job.JobId, cancellationToken).ConfigureAwait(false);
@@ -179,7 +178,7 @@ public sealed class JobProcessor(
                 return JobOutcome.Failed(record, job, refusal) with { Claimed = true };
             }
 
-            if (await records.TryReplaceAsync(running, stored?.ETag, cancellationToken).ConfigureAwait(false))
+            if (await records.TryReplaceAsync(record, stored?.ETag, cancellationToken).ConfigureAwait(false))
             {
                 return null;
             }
@@ -210,14 +209,13 @@ public sealed class JobProcessor(
     {
         try
         {
-            var stored = await records.GetAsync(job.JobId, CancellationToken.None).ConfigureAwait(false);
-            if (stored?.State == JobState.Succeeded)
+            var stored = await records.GetStoredAsync(job.JobId, CancellationToken.None).ConfigureAwait(false);
+            if (stored?.Record.State == JobState.Succeeded)
             {
-                Log.JobAlreadySucceeded(logger, job.JobId, envelope.MessageId, envelope.DequeueCount);
-                return new JobOutcome(JobOutcomeKind.Succeeded, stored, job);
+                return await IgnoreResendAsync(job, stored, envelope, CancellationToken.None).ConfigureAwait(false);
             }
 
-            var succeeded = (stored ?? record) with { State = JobState.Succeeded, CompletedAt = time.GetUtcNow(), ErrorType = null, ErrorMessage = null, Permanent = false };
+            var succeeded = (stored?.Record ?? record) with { State = JobState.Succeeded, CompletedAt = time.GetUtcNow(), ErrorType = null, ErrorMessage = null, Permanent = false };
             await records.UpsertAsync(succeeded, CancellationToken.None).ConfigureAwait(false);
             Log.JobCompletionRecorded(logger, job.JobId, envelope.MessageId, envelope.DequeueCount);
             return new JobOutcome(JobOutcomeKind.Succeeded, succeeded, job);
@@ -273,6 +271,7 @@ public sealed class JobProcessor(
         {
             JobId = job.JobId,
             Pipeline = job.Pipeline,
+            ContentHash = job.ContentHash(),
             InputUri = blobs.GetUri(job.Input.Container, job.Input.Blob).ToString(),
             OutputUri = blobs.GetUri(job.OutputContainer, job.OutputPrefix + JobBlobs.ResultFileName).ToString(),
         });

@@ -54,6 +54,26 @@ public sealed class QueueProcessorTests
     }
 
     [Fact]
+    public void HeldByAnotherDelivery_ComesBackALeaseLater_NeverPoisoned()
+    {
+        var held = new JobOutcome(JobOutcomeKind.InProgress, new JobRecord { JobId = "j", State = JobState.Running }, null);
+        Assert.Equal(MessageFate.Release(JobState.Running, Lease), Processor().Decide(held, 50));
+    }
+
+    [Fact]
+    public async Task Poison_IsWrittenWithoutExpiry()
+    {
+        var jobs = _queues["jobs"];
+        jobs.Add("bad");
+        _jobs.Script("bad", e => ScriptedJobRunner.Failing(e, new InvalidJobException("invalid-json", "bad")));
+
+        await ProcessOneAsync(Processor(), jobs);
+
+        Assert.Equal(["bad"], _queues["jobs-poison"].Texts);
+        Assert.Null(_queues["jobs-poison"].LastTimeToLive);
+    }
+
+    [Fact]
     public async Task PastMaxDequeueCount_GoesToPoisonWithoutRunning_TextUnchanged()
     {
         var processor = Processor();

@@ -4,7 +4,11 @@ using Microsoft.Extensions.Options;
 
 namespace FunctionsWorker.Triggers.Http;
 
-/// <summary>Function-level authorization as Functions does it: <c>x-functions-key</c> header or <c>code</c> query, when a key is configured.</summary>
+/// <summary>
+/// Function-level authorization as Functions does it: the key as the <c>x-functions-key</c> header or the <c>code</c>
+/// query parameter, when one is configured. Any one given value that matches is enough: a stale header does not hide
+/// a right <c>?code=</c>, and a header repeated by a proxy is compared value by value, never joined.
+/// </summary>
 internal sealed class FunctionKeyFilter(IOptions<HttpOptions> options) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -16,9 +20,12 @@ internal sealed class FunctionKeyFilter(IOptions<HttpOptions> options) : IEndpoi
         }
 
         var request = context.HttpContext.Request;
-        string? given = request.Headers["x-functions-key"];
-        given ??= request.Query["code"];
-        return given is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected))
+        var expectedBytes = Encoding.UTF8.GetBytes(expected);
+        // A repeated header arrives joined with commas (HTTP's list syntax): compare each part.
+        var given = request.Headers["x-functions-key"]
+            .SelectMany(value => (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries))
+            .Concat(request.Query["code"]);
+        return given.Any(value => value is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(value), expectedBytes))
             ? await next(context).ConfigureAwait(false)
             : TypedResults.Problem("A function key is required: send it as the x-functions-key header or the code query parameter.",
                 statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");

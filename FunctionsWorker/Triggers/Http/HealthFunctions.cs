@@ -10,17 +10,24 @@ namespace FunctionsWorker.Triggers.Http;
 /// <summary>HTTP triggers <c>/health</c> (liveness), <c>/ready</c> (readiness) and <c>/status</c> (everything an operator asks).</summary>
 public static class HealthFunctions
 {
-    private static readonly TimeSpan QueueLengthTimeout = TimeSpan.FromSeconds(2);
-
     public static readonly string Version =
         typeof(HealthFunctions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     public static RouteGroupBuilder MapHealthFunctions(this RouteGroupBuilder group)
     {
-        group.MapGet("/health", GetHealth).WithName("Health");
-        group.MapGet("/ready", GetReady).WithName("Ready");
+        // HEAD as well as GET: some probes and load balancers check with HEAD; OPTIONS says which methods are allowed.
+        group.MapMethods("/health", [HttpMethods.Get, HttpMethods.Head], GetHealth).WithName("Health");
+        group.MapMethods("/ready", [HttpMethods.Get, HttpMethods.Head], GetReady).WithName("Ready");
+        group.MapMethods("/health", [HttpMethods.Options], AllowProbeMethods);
+        group.MapMethods("/ready", [HttpMethods.Options], AllowProbeMethods);
         group.MapGet("/status", GetStatusAsync).AddEndpointFilter<FunctionKeyFilter>().WithName("Status");
         return group;
+    }
+
+    internal static IResult AllowProbeMethods(HttpResponse response)
+    {
+        response.Headers.Allow = "GET, HEAD, OPTIONS";
+        return TypedResults.NoContent();
     }
 
     // Answers from memory only: no storage, no model, nothing that can block.
@@ -50,15 +57,13 @@ public static class HealthFunctions
         WorkerState state,
         WorkerHealth health,
         StorageClients clients,
+        QueueLengths lengths,
         IOptions<StorageOptions> storage,
         IEnumerable<IStatusSource> sources,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var queueLength = QueueLengthAsync(clients, storage.Value.JobsQueueName, cancellationToken);
-        var poisonLength = storage.Value.PoisonQueueName is { } poisonName ? QueueLengthAsync(clients, poisonName, cancellationToken) : Task.FromResult<int?>(null);
-        var queue = await queueLength.ConfigureAwait(false);
-        var poison = await poisonLength.ConfigureAwait(false);
+        var (queue, poison) = await lengths.GetAsync(cancellationToken).ConfigureAwait(false);
         var reasons = health.NotReadyReasons();
         using var process = Process.GetCurrentProcess();
         var body = new StatusReport
@@ -85,25 +90,5 @@ public static class HealthFunctions
         }
 
         return TypedResults.Json(body, HttpJsonContext.Default.StatusReport);
-    }
-
-    /// <summary>Approximate length, or null when storage does not answer in time: status must not hang on a dead account.</summary>
-    private static async Task<int?> QueueLengthAsync(StorageClients clients, string name, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(QueueLengthTimeout);
-        try
-        {
-            var properties = await clients.Queues.GetQueueClient(name).GetPropertiesAsync(timeout.Token).ConfigureAwait(false);
-            return properties.Value.ApproximateMessagesCount;
-        }
-        catch (RequestFailedException ex) when (ex.IsNotFound())
-        {
-            return 0;
-        }
-        catch (Exception ex) when ((StorageErrors.IsStorageFailure(ex) || ex is OperationCanceledException) && !cancellationToken.IsCancellationRequested)
-        {
-            return null;
-        }
     }
 }

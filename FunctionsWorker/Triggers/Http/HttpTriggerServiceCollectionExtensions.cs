@@ -19,6 +19,7 @@ public static class HttpTriggerServiceCollectionExtensions
         });
         services.AddProblemDetails();
         services.TryAddSingleton<FunctionKeyFilter>();
+        services.TryAddSingleton<QueueLengths>();
         return services;
     }
 

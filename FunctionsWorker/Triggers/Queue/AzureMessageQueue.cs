@@ -26,8 +26,11 @@ internal sealed class AzureMessageQueue(QueueClient queue) : IMessageQueue
     public Task DeleteAsync(string messageId, string popReceipt, CancellationToken cancellationToken) =>
         queue.DeleteMessageAsync(messageId, popReceipt, cancellationToken);
 
-    public Task SendAsync(string text, CancellationToken cancellationToken) =>
+    // The service's "never expires" is a time-to-live of -1 second.
+    private static readonly TimeSpan Forever = TimeSpan.FromSeconds(-1);
+
+    public Task SendAsync(string text, TimeSpan? timeToLive, CancellationToken cancellationToken) =>
         StorageErrors.CreatingIfMissingAsync(
-            () => queue.SendMessageAsync(text, cancellationToken),
+            () => queue.SendMessageAsync(text, visibilityTimeout: null, timeToLive: timeToLive ?? Forever, cancellationToken),
             () => queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
 }

@@ -19,6 +19,6 @@ public interface IMessageQueue
 
     Task DeleteAsync(string messageId, string popReceipt, CancellationToken cancellationToken);
 
-    /// <summary>Adds a message, creating the queue first if it does not exist.</summary>
-    Task SendAsync(string text, CancellationToken cancellationToken);
+    /// <summary>Adds a message, creating the queue first if it does not exist; a null <paramref name="timeToLive"/> never expires.</summary>
+    Task SendAsync(string text, TimeSpan? timeToLive, CancellationToken cancellationToken);
 }

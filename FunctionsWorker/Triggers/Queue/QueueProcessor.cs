@@ -129,7 +129,7 @@ public sealed class QueueProcessor(
             case MessageFateKind.Poison:
                 // The original text, unchanged, so a replay is a plain re-enqueue; CancellationToken.None throughout:
                 // a stopping host must not leave a message half-moved.
-                await _poison!.SendAsync(lease.Text, CancellationToken.None).ConfigureAwait(false);
+                await _poison!.SendAsync(lease.Text, workerOptions.Value.PoisonMessageTimeToLive, CancellationToken.None).ConfigureAwait(false);
                 await lease.DeleteAsync().ConfigureAwait(false);
                 Log.MovedToPoison(logger, lease.MessageId, lease.DequeueCount, _poison.Name);
                 break;

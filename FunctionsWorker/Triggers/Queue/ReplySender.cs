@@ -7,6 +7,9 @@ namespace FunctionsWorker.Triggers.Queue;
 /// <summary>Sends the small completion message to a job's <c>replyTo</c> queue, encoded like the jobs queue.</summary>
 public sealed class ReplySender(IMessageQueues queues, IOptions<QueuesOptions> options)
 {
+    // Replies are notifications for a live producer: the queue service's default week is plenty.
+    private static readonly TimeSpan ReplyTimeToLive = TimeSpan.FromDays(7);
+
     /// <param name="note">Set when this delivery's content was ignored because the job had already succeeded.</param>
     public Task SendAsync(JobMessage job, JobState state, string? outputUri, string? error, string? note, CancellationToken cancellationToken)
     {
@@ -23,6 +26,6 @@ public sealed class ReplySender(IMessageQueues queues, IOptions<QueuesOptions> o
             body["note"] = note;
         }
 
-        return queues.Get(job.ReplyTo!).SendAsync(options.Value.Encode(body.ToJsonString()), cancellationToken);
+        return queues.Get(job.ReplyTo!).SendAsync(options.Value.Encode(body.ToJsonString()), ReplyTimeToLive, cancellationToken);
     }
 }
