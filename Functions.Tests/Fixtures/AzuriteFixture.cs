@@ -100,6 +100,18 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
 
     public Task DisposeAsync() => StopAsync();
 
+    /// <summary>SIGSTOP: Azurite keeps its sockets open and accepts connections, but never answers: storage that hangs.</summary>
+    public Task FreezeAsync() => SignalAsync("-STOP");
+
+    /// <summary>SIGCONT: the frozen Azurite answers again.</summary>
+    public Task ThawAsync() => SignalAsync("-CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [signal, _process!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
     public async Task StopAsync()
     {
         if (_process is { HasExited: false })

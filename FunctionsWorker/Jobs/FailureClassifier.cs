@@ -16,6 +16,9 @@ public static class FailureClassifier
         RequestFailedException => (FailureClass.Transient, "storage-error"),
         AggregateException aggregate when StorageErrors.IsStorageFailure(aggregate) => (FailureClass.Transient, "storage-unavailable"),
         TimeoutException => (FailureClass.Transient, "timeout"),
+        // Not the job's own cancellation (the runner handles that first): the storage SDK gave up waiting for an answer.
+        OperationCanceledException => (FailureClass.Transient, "timeout"),
+        System.Net.Sockets.SocketException => (FailureClass.Transient, "io-error"),
         HttpRequestException or IOException => (FailureClass.Transient, "io-error"),
         OutOfMemoryException or InsufficientExecutionStackException => (FailureClass.WorkerFault, "resource-exhausted"),
         _ => (FailureClass.WorkerFault, "unexpected-error"),

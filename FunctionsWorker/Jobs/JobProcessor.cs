@@ -64,7 +64,7 @@ public sealed class JobProcessor(
             // result.json is the completion marker: a delivery that finds it finishes the record, never runs again.
             if (await blobs.ExistsAsync(job.OutputContainer, job.OutputPrefix + JobBlobs.ResultFileName, cancellationToken).ConfigureAwait(false))
             {
-                return await FinishCompletedAsync(job, record, envelope).ConfigureAwait(false);
+                return await FinishCompletedAsync(job, record, envelope, cancellationToken).ConfigureAwait(false);
             }
 
             var claim = await ClaimAsync(job, record, envelope, cancellationToken).ConfigureAwait(false);
@@ -90,7 +90,7 @@ public sealed class JobProcessor(
             jobScope?.Dispose();
         }
 
-        return await CompleteAsync(Elapsed(record with { State = JobState.Succeeded, CompletedAt = time.GetUtcNow() }, started), job, envelope)
+        return await CompleteAsync(Elapsed(record with { State = JobState.Succeeded, CompletedAt = time.GetUtcNow() }, started), job, envelope, cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -205,18 +205,18 @@ public sealed class JobProcessor(
     }
 
     /// <summary>Finishes a job whose <c>result.json</c> exists: the <c>Succeeded</c> record is written if it is not yet.</summary>
-    private async Task<JobOutcome> FinishCompletedAsync(JobMessage job, JobRecord record, JobEnvelope envelope)
+    private async Task<JobOutcome> FinishCompletedAsync(JobMessage job, JobRecord record, JobEnvelope envelope, CancellationToken cancellationToken)
     {
         try
         {
-            var stored = await records.GetStoredAsync(job.JobId, CancellationToken.None).ConfigureAwait(false);
+            var stored = await records.GetStoredAsync(job.JobId, cancellationToken).ConfigureAwait(false);
             if (stored?.Record.State == JobState.Succeeded)
             {
-                return await IgnoreResendAsync(job, stored, envelope, CancellationToken.None).ConfigureAwait(false);
+                return await IgnoreResendAsync(job, stored, envelope, cancellationToken).ConfigureAwait(false);
             }
 
             var succeeded = (stored?.Record ?? record) with { State = JobState.Succeeded, CompletedAt = time.GetUtcNow(), ErrorType = null, ErrorMessage = null, Permanent = false };
-            await records.UpsertAsync(succeeded, CancellationToken.None).ConfigureAwait(false);
+            await records.UpsertAsync(succeeded, cancellationToken).ConfigureAwait(false);
             Log.JobCompletionRecorded(logger, job.JobId, envelope.MessageId, envelope.DequeueCount);
             return new JobOutcome(JobOutcomeKind.Succeeded, succeeded, job);
         }
@@ -285,14 +285,14 @@ public sealed class JobProcessor(
         record with { DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds };
 
     /// <summary>
-    /// After <c>result.json</c> is written the job has succeeded, whatever happens next: no cancellation, and a
-    /// failed record write only makes the delivery come back, where the redelivery path finishes it.
+    /// After <c>result.json</c> is written the job has succeeded, whatever happens next: a record write that fails, or is
+    /// cut off by shutdown, only makes the delivery come back, where the redelivery path finishes it.
     /// </summary>
-    private async Task<JobOutcome> CompleteAsync(JobRecord record, JobMessage job, JobEnvelope envelope)
+    private async Task<JobOutcome> CompleteAsync(JobRecord record, JobMessage job, JobEnvelope envelope, CancellationToken cancellationToken)
     {
         try
         {
-            await records.UpsertAsync(record, CancellationToken.None).ConfigureAwait(false);
+            await records.UpsertAsync(record, cancellationToken).ConfigureAwait(false);
             Log.JobSucceeded(logger, job.JobId, envelope.MessageId, envelope.DequeueCount, record.DurationMs ?? 0);
             state.CountOutcome(nameof(JobState.Succeeded));
             return new JobOutcome(JobOutcomeKind.Succeeded, record, job);

@@ -28,7 +28,8 @@ public sealed class StorageClients
     {
         options.Retry.MaxRetries = 3;
         options.Retry.Delay = TimeSpan.FromMilliseconds(500);
-        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+        // A storage endpoint that accepts and never answers costs each call at most four of these, not minutes.
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
         return options;
     }
 

@@ -15,12 +15,16 @@ public static class StorageErrors
         ex.Status == 400 && ex.ErrorCode == "PopReceiptMismatch";
 
     /// <summary>
-    /// A failure of the storage service or the way to it: a <see cref="RequestFailedException"/>, or the
-    /// <see cref="AggregateException"/> of them the SDK throws once its own retries are spent.
+    /// A failure of the storage service or the way to it, in any shape the SDK throws: an answer it refused
+    /// (<see cref="RequestFailedException"/>), no answer in time (the SDK's own network timeout surfaces as a
+    /// <see cref="TaskCanceledException"/> or <see cref="TimeoutException"/>), a broken connection (socket and IO
+    /// errors), or the <see cref="AggregateException"/> of these once its retries are spent. Callers tell their own
+    /// cancellation apart by their token.
     /// </summary>
     public static bool IsStorageFailure(Exception ex) => ex switch
     {
         RequestFailedException => true,
+        TimeoutException or OperationCanceledException or HttpRequestException or IOException or System.Net.Sockets.SocketException => true,
         AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsStorageFailure),
         _ => false,
     };

@@ -15,6 +15,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<StorageClients>();
         services.TryAddSingleton(provider => provider.GetRequiredService<StorageClients>().Blobs);
         services.TryAddSingleton<JobBlobs>();
+        services.AddHostedService<StorageProbe>();
         return services;
     }
 }

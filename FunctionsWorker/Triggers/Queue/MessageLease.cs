@@ -14,12 +14,18 @@ public sealed class MessageLease : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationToken _settle;
     private readonly Task _renewal;
     private readonly object _gate = new();
     private string _popReceipt;
 
-    public MessageLease(IMessageQueue queue, ReceivedMessage message, TimeSpan duration, TimeProvider time, ILogger logger)
+    /// <param name="settle">
+    /// Bounds every call the lease makes (renewal in flight, delete, release): never cancelled while the worker runs,
+    /// cancelled when shutdown's grace and margin are spent, so a storage endpoint that hangs cannot hold the process.
+    /// </param>
+    public MessageLease(IMessageQueue queue, ReceivedMessage message, TimeSpan duration, TimeProvider time, ILogger logger, CancellationToken settle = default)
     {
+        _settle = settle;
         _queue = queue;
         _duration = duration;
         _time = time;
@@ -54,15 +60,15 @@ public sealed class MessageLease : IAsyncDisposable
     public async Task DeleteAsync()
     {
         await StopRenewingAsync().ConfigureAwait(false);
-        // CancellationToken.None: a stopping host must still finish the message it holds.
-        await _queue.DeleteAsync(MessageId, PopReceipt, CancellationToken.None).ConfigureAwait(false);
+        // Not the job's cancellation: a stopping host must still finish the message it holds, within the settle bound.
+        await _queue.DeleteAsync(MessageId, PopReceipt, _settle).ConfigureAwait(false);
     }
 
     /// <summary>Makes the message visible again after <paramref name="delay"/> (0 = at once).</summary>
     public async Task ReleaseAsync(TimeSpan delay)
     {
         await StopRenewingAsync().ConfigureAwait(false);
-        await _queue.UpdateVisibilityAsync(MessageId, PopReceipt, delay, CancellationToken.None).ConfigureAwait(false);
+        await _queue.UpdateVisibilityAsync(MessageId, PopReceipt, delay, _settle).ConfigureAwait(false);
     }
 
     private async Task StopRenewingAsync()
@@ -87,7 +93,7 @@ public sealed class MessageLease : IAsyncDisposable
                 await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    PopReceipt = await _queue.UpdateVisibilityAsync(MessageId, PopReceipt, _duration, CancellationToken.None).ConfigureAwait(false);
+                    PopReceipt = await _queue.UpdateVisibilityAsync(MessageId, PopReceipt, _duration, _settle).ConfigureAwait(false);
                     Renewals++;
                     wait = _duration / 2;
                 }
@@ -97,7 +103,7 @@ public sealed class MessageLease : IAsyncDisposable
                     Log.LeaseLost(_logger, MessageId, DequeueCount, ex.ErrorCode);
                     return;
                 }
-                catch (Exception ex) when (StorageErrors.IsStorageFailure(ex))
+                catch (Exception ex) when (StorageErrors.IsStorageFailure(ex) && !_settle.IsCancellationRequested)
                 {
                     // Half the lease is left at most: try again soon rather than at the next half-lease, when it ends.
                     wait = _duration / 8;
@@ -105,9 +111,9 @@ public sealed class MessageLease : IAsyncDisposable
                 }
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || _settle.IsCancellationRequested)
         {
-            // Stopped by the final delete or release.
+            // Stopped by the final delete or release, or the shutdown's settle bound ran out.
         }
     }
 

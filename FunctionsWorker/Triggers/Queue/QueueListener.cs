@@ -28,7 +28,12 @@ public sealed class QueueListener : BackgroundService
     private readonly ILogger<QueueListener> _logger;
     private readonly IMessageQueue _queue;
     private readonly CircuitBreaker _breaker;
+    // Margin after the grace period for the last records, releases and deletes: then even a hanging storage call gives up.
+    private static readonly TimeSpan SettleMargin = TimeSpan.FromSeconds(5);
+
     private readonly CancellationTokenSource _execution = new();
+    private readonly CancellationTokenSource _settle = new();
+    private CancellationTokenSource? _settleDeadline;
 
     public QueueListener(
         QueueProcessor processor,
@@ -131,6 +136,8 @@ public sealed class QueueListener : BackgroundService
         // First stop fetching; in-flight jobs keep running on the separate execution token.
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         _state.SetListenerRunning(false);
+        _settleDeadline = new CancellationTokenSource(_worker.ShutdownGracePeriod + SettleMargin, _time);
+        _settleDeadline.Token.Register(_settle.Cancel);
         var running = _state.Jobs.Snapshot();
         Log.ShuttingDown(_logger, running.Length, _worker.ShutdownGracePeriod);
         try
@@ -150,6 +157,8 @@ public sealed class QueueListener : BackgroundService
     public override void Dispose()
     {
         _execution.Dispose();
+        _settleDeadline?.Dispose();
+        _settle.Dispose();
         base.Dispose();
     }
 
@@ -181,8 +190,8 @@ public sealed class QueueListener : BackgroundService
         {
             // Yield so the fetch loop hands out the whole batch before any job's synchronous part runs.
             await Task.Yield();
-            await using var lease = new MessageLease(_queue, message, _worker.LeaseDuration, _time, _logger);
-            var outcome = await _processor.ProcessAsync(message, lease, _execution.Token).ConfigureAwait(false);
+            await using var lease = new MessageLease(_queue, message, _worker.LeaseDuration, _time, _logger, _settle.Token);
+            var outcome = await _processor.ProcessAsync(message, lease, _execution.Token, _settle.Token).ConfigureAwait(false);
             if (outcome.Failure == FailureClass.WorkerFault)
             {
                 if (_breaker.RecordFault())

@@ -25,24 +25,26 @@ public sealed class QueueProcessor(
     private readonly IMessageQueue? _poison = storage.Value.PoisonQueueName is { } poison ? queues.Get(poison) : null;
 
     /// <summary>Runs the message's job and settles the message; storage failures while settling propagate to the caller.</summary>
-    public async Task<JobOutcome> ProcessAsync(ReceivedMessage message, MessageLease lease, CancellationToken execution)
+    /// <param name="execution">Cancels the job itself: fires when shutdown's grace period has run out.</param>
+    /// <param name="settle">Bounds what follows the job (record, reply, delete, release, poison): fires only once shutdown's
+    /// grace and a small margin are spent, so the record of a failure is still written while the host stops.</param>
+    public async Task<JobOutcome> ProcessAsync(ReceivedMessage message, MessageLease lease, CancellationToken execution, CancellationToken settle = default)
     {
         var outcome = await RunAsync(message, execution).ConfigureAwait(false);
         var fate = Decide(outcome, message.DequeueCount);
         if (outcome.Kind is JobOutcomeKind.Failed or JobOutcomeKind.Interrupted)
         {
-            // CancellationToken.None: the record of a failure must be written even while the host stops.
-            await jobs.FinishAsync(outcome, fate.State, CancellationToken.None).ConfigureAwait(false);
+            await jobs.FinishAsync(outcome, fate.State, settle).ConfigureAwait(false);
         }
 
         if (outcome.Job?.ReplyTo is not null && (outcome.Kind == JobOutcomeKind.Succeeded || fate.State == JobState.Poisoned) &&
-            !await ReplyAsync(outcome, fate).ConfigureAwait(false))
+            !await ReplyAsync(outcome, fate, settle).ConfigureAwait(false))
         {
             // A success whose reply failed comes back, and its redelivery (already succeeded) sends the reply again.
             fate = fate.State == JobState.Succeeded ? MessageFate.Release(JobState.Succeeded, _options.VisibilityTimeout) : fate;
         }
 
-        await SettleAsync(lease, fate).ConfigureAwait(false);
+        await SettleAsync(lease, fate, settle).ConfigureAwait(false);
         return outcome;
     }
 
@@ -100,12 +102,12 @@ public sealed class QueueProcessor(
     }
 
     /// <summary>Sends the reply; false when storage refused it.</summary>
-    private async Task<bool> ReplyAsync(JobOutcome outcome, MessageFate fate)
+    private async Task<bool> ReplyAsync(JobOutcome outcome, MessageFate fate, CancellationToken settle)
     {
         try
         {
             var outputUri = fate.State == JobState.Succeeded ? outcome.Record.OutputUri : null;
-            await replies.SendAsync(outcome.Job!, fate.State, outputUri, outcome.Error, outcome.Ignored, CancellationToken.None).ConfigureAwait(false);
+            await replies.SendAsync(outcome.Job!, fate.State, outputUri, outcome.Error, outcome.Ignored, settle).ConfigureAwait(false);
             return true;
         }
         catch (Exception ex) when (StorageErrors.IsStorageFailure(ex))
@@ -115,7 +117,7 @@ public sealed class QueueProcessor(
         }
     }
 
-    private async Task SettleAsync(MessageLease lease, MessageFate fate)
+    private async Task SettleAsync(MessageLease lease, MessageFate fate, CancellationToken settle)
     {
         if (lease.Lost)
         {
@@ -127,9 +129,9 @@ public sealed class QueueProcessor(
         switch (fate.Kind)
         {
             case MessageFateKind.Poison:
-                // The original text, unchanged, so a replay is a plain re-enqueue; CancellationToken.None throughout:
-                // a stopping host must not leave a message half-moved.
-                await _poison!.SendAsync(lease.Text, workerOptions.Value.PoisonMessageTimeToLive, CancellationToken.None).ConfigureAwait(false);
+                // The original text, unchanged, so a replay is a plain re-enqueue. Sent before the delete: if the settle
+                // bound cuts in between, the message comes back and is poisoned again, never lost.
+                await _poison!.SendAsync(lease.Text, workerOptions.Value.PoisonMessageTimeToLive, settle).ConfigureAwait(false);
                 await lease.DeleteAsync().ConfigureAwait(false);
                 Log.MovedToPoison(logger, lease.MessageId, lease.DequeueCount, _poison.Name);
                 break;
