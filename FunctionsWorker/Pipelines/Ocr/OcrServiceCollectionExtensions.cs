@@ -10,8 +10,9 @@ namespace FunctionsWorker.Pipelines.Ocr;
 public static class OcrServiceCollectionExtensions
 {
     /// <summary>
-    /// Binds <see cref="OcrOptions"/> to <c>Pipelines:Ocr</c> (validated at startup: the dictionary must exist) and adds
-    /// the pipeline as an <see cref="IPipeline"/>. Needs the host's <c>IModelProvider</c> and <c>ImageDecoder</c>.
+    /// Binds <see cref="OcrOptions"/> to <c>Pipelines:Ocr</c> (validated at startup) and adds
+    /// the pipeline as an <see cref="IPipeline"/>. Needs the host's <c>IModelProvider</c> and <c>ImageDecoder</c>;
+    /// its two models and its dictionary come from the model catalog.
     /// </summary>
     public static IHostApplicationBuilder AddOcrPipeline(this IHostApplicationBuilder builder)
     {
@@ -23,7 +24,6 @@ public static class OcrServiceCollectionExtensions
 
         builder.Services.AddOptionsWithValidateOnStart<OcrOptions>()
             .Bind(builder.Configuration.GetSection(OcrOptions.SectionName));
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OcrOptions>, OcrDictionaryPathSetup>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OcrOptions>, OcrOptionsValidator>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IPipeline, OcrPipeline>();
