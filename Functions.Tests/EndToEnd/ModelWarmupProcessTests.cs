@@ -51,6 +51,36 @@ public sealed class ModelWarmupProcessTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task CudaRequired_OnAMachineWithoutIt_ModelFailedWithTheReason_HealthyButNotReady()
+    {
+        var model = Path.Combine(Directory.CreateTempSubdirectory().FullName, "identity.onnx");
+        await File.WriteAllBytesAsync(model, OnnxModelWriter.Identity());
+        var settings = Settings(Directory.CreateTempSubdirectory().FullName,
+            ("Inference:Device", "cuda"),
+            ("Models:gpu-only:Source", $"file://{model}"));
+        await using var worker = WorkerProcess.Start(settings);
+        await WorkerProcessTests.WaitForHealthAsync(worker);
+
+        JsonNode? entry = null;
+        await Eventually.HoldsAsync(async () =>
+        {
+            var status = JsonNode.Parse(await worker.Http.GetStringAsync("/api/status"))!;
+            entry = status["inference"]!["models"]!.AsArray().Single();
+            return entry!["state"]!.GetValue<string>() == "Failed";
+        });
+        Assert.Contains("Inference:Device is cuda", entry!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null(entry["device"]);
+
+        Assert.Equal(HttpStatusCode.OK, (await worker.Http.GetAsync("/api/health")).StatusCode);
+        var ready = await worker.Http.GetAsync("/api/ready");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        var reasons = await ready.Content.ReadAsStringAsync();
+        Assert.Contains("gpu-only", reasons, StringComparison.Ordinal);
+        Assert.Contains("cuda", reasons, StringComparison.Ordinal);
+        Assert.False(worker.HasExited);
+    }
+
+    [Fact]
     public async Task SlowModel_JobsWaitInTheQueue_AndAllCompleteOnceTheModelIsReady()
     {
         var late = "late" + Guid.NewGuid().ToString("N")[..8];

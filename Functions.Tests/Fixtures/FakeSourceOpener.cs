@@ -8,6 +8,8 @@ internal sealed class FakeSourceOpener(byte[] content, int? failAfterBytes = nul
 {
     private int _opened;
 
+    public string Scheme => ModelSource.BlobScheme;
+
     public int Opened => Volatile.Read(ref _opened);
 
     public int? FailAfterBytes { get; set; } = failAfterBytes;

@@ -38,10 +38,8 @@ internal sealed class ModelCacheHost : IAsyncDisposable
                 ? directory
                 : Path.Combine(root, "cache"),
         });
-        if (storageConnectionString is not null)
-        {
-            builder.Services.AddSingleton(new BlobServiceClient(storageConnectionString));
-        }
+        // The worker always has one (AddWorkerHost); without Azurite it points at the emulator's default ports, unused.
+        builder.Services.AddSingleton(new BlobServiceClient(storageConnectionString ?? "UseDevelopmentStorage=true"));
 
         builder.AddInference();
         configure?.Invoke(builder.Services);

@@ -20,13 +20,15 @@ public sealed class OcrModelsFixture : IDisposable
     public OcrModelsFixture()
     {
         var assets = Path.Combine(RepositoryPaths.Root, "node_modules", "@gutenye", "ocr-models", "assets");
-        var options = new OcrOptions { DictionaryPath = Path.Combine(assets, "ppocr_keys_v1.txt") };
+        var options = new OcrOptions();
         _detection = new ModelRunner(options.DetectionModel, new InferenceSession(Path.Combine(assets, "ch_PP-OCRv4_det_infer.onnx")), 1);
         _recognition = new ModelRunner(options.RecognitionModel, new InferenceSession(Path.Combine(assets, "ch_PP-OCRv4_rec_infer.onnx")), 1);
         Options = options;
         Pipeline = new OcrPipeline(
             Microsoft.Extensions.Options.Options.Create(options),
-            new StaticModelProvider(new Dictionary<string, ModelRunner> { [_detection.Name] = _detection, [_recognition.Name] = _recognition }),
+            new StaticModelProvider(
+                new Dictionary<string, ModelRunner> { [_detection.Name] = _detection, [_recognition.Name] = _recognition },
+                new Dictionary<string, string> { [options.Dictionary] = Path.Combine(assets, "ppocr_keys_v1.txt") }),
             new ImageDecoder(Microsoft.Extensions.Options.Options.Create(new ImagingOptions())),
             TimeProvider.System,
             NullLogger<OcrPipeline>.Instance);

@@ -141,20 +141,67 @@ public sealed class ModelCacheTests : IDisposable
     }
 
     [Fact]
-    public async Task CudaRequested_WithoutCuda_RunsOnCpu_AndSaysWhy()
+    public async Task AutoDevice_WithoutCuda_RunsOnCpu_AndSaysWhy()
     {
         var model = WriteModel("identity.onnx", OnnxModelWriter.Identity());
         await using var host = await StartAsync(
-            new Dictionary<string, string?> { ["Inference:Device"] = "cuda" },
+            new Dictionary<string, string?> { ["Inference:Device"] = "auto" },
             ("identity", $"file://{model}", null));
 
         await host.Cache.WarmAsync(CancellationToken.None);
 
         var snapshot = host.Cache.GetSnapshot();
-        Assert.Equal(InferenceDevice.Cuda, snapshot.Device.Requested);
+        Assert.Equal(InferenceDevice.Auto, snapshot.Device.Requested);
         Assert.Equal(InferenceDevice.Cpu, snapshot.Device.Effective);
         Assert.Contains("CUDA", snapshot.Device.Reason);
         Assert.Equal(InferenceDevice.Cpu, Assert.Single(snapshot.Models).Device);
+    }
+
+    [Fact]
+    public async Task CudaRequired_WithoutCuda_ModelFailedWithTheReason_NoSessionOnCpu()
+    {
+        var model = WriteModel("identity.onnx", OnnxModelWriter.Identity());
+        var dictionary = WriteModel("keys.txt", "a\nb\n"u8.ToArray());
+        await using var host = await StartAsync(
+            new Dictionary<string, string?> { ["Inference:Device"] = "cuda" },
+            ("identity", $"file://{model}", null),
+            ("keys", $"file://{dictionary}", null));
+
+        var thrown = await Assert.ThrowsAsync<WorkerFaultException>(() => host.Cache.WarmAsync(CancellationToken.None));
+
+        var snapshot = host.Cache.GetSnapshot();
+        Assert.Equal(InferenceDevice.Cuda, snapshot.Device.Requested);
+        Assert.Null(snapshot.Device.Effective);
+        var failed = snapshot.Models.Single(m => m.Name == "identity");
+        Assert.Equal(ModelState.Failed, failed.State);
+        Assert.Null(failed.Device);
+        Assert.Contains("Inference:Device is cuda", failed.Error);
+        Assert.Contains("CUDAExecutionProvider", failed.Error);
+        Assert.Contains("identity", thrown.Message);
+        Assert.False(host.Cache.AllReady);
+        Assert.Equal("model-not-ready", Assert.Throws<WorkerFaultException>(() => host.Cache.GetRunner("identity")).ErrorType);
+
+        // A file needs no device: it is ready all the same.
+        Assert.Equal(ModelState.Ready, snapshot.Models.Single(m => m.Name == "keys").State);
+    }
+
+    [Fact]
+    public async Task FileEntry_IsVerifiedAndCached_ButNeverLoadedIntoASession()
+    {
+        var content = "a\nb\nc\n"u8.ToArray();
+        var source = WriteModel("keys.txt", content);
+        await using var host = await StartAsync(("ocr-dict", $"file://{source}", Sha256Of(content)));
+
+        await host.Cache.WarmAsync(CancellationToken.None);
+
+        var status = Assert.Single(host.Cache.GetSnapshot().Models);
+        Assert.Equal(ModelKind.File, status.Kind);
+        Assert.Equal(ModelState.Ready, status.State);
+        Assert.Null(status.LoadMs);
+        var path = host.Cache.GetFilePath("ocr-dict");
+        Assert.Equal(Path.Combine(_root.File("cache"), "ocr-dict.txt"), path);
+        Assert.Equal(content, await File.ReadAllBytesAsync(path));
+        Assert.Equal("model-not-configured", Assert.Throws<WorkerFaultException>(() => host.Cache.GetRunner("ocr-dict")).ErrorType);
     }
 
     [Fact]
@@ -171,11 +218,12 @@ public sealed class ModelCacheTests : IDisposable
     [Fact]
     public async Task InvalidSource_FailsAtStartup_NamingTheSetting()
     {
-        var host = ModelCacheHost.Create(_root.Path, Settings(("det", "https://example.com/det.onnx", null)));
+        var host = ModelCacheHost.Create(_root.Path, Settings(("det", "ftp://example.com/det.onnx", null)));
 
         var thrown = await Assert.ThrowsAsync<OptionsValidationException>(() => host.Host.StartAsync());
 
         Assert.Contains("Models:det:Source", thrown.Message);
+        Assert.Contains("blob://<container>/<path>, file://<path>, https://<url>", thrown.Message);
         host.Host.Dispose();
     }
 
@@ -214,7 +262,7 @@ public sealed class ModelCacheTests : IDisposable
         Assert.Equal(ModelState.Failed, status.State);
         Assert.Contains("download of blob://models/invert.onnx failed", status.Error);
         Assert.Equal(1, opener.Opened);
-        Assert.Empty(Directory.GetFiles(cache));
+        Assert.DoesNotContain(Directory.GetFiles(cache), file => !file.EndsWith(".lock", StringComparison.Ordinal));
 
         // The failure may pass: the next warm-up pass fetches again and succeeds.
         opener.FailAfterBytes = null;
@@ -237,7 +285,7 @@ public sealed class ModelCacheTests : IDisposable
 
         var status = Assert.Single(host.Cache.GetSnapshot().Models);
         Assert.Contains("truncated", status.Error);
-        Assert.Empty(Directory.GetFiles(_root.File("cache")));
+        Assert.DoesNotContain(Directory.GetFiles(_root.File("cache")), file => !file.EndsWith(".lock", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public sealed class ModelSourceTests
     {
         var source = ModelSource.Parse("blob://models/ocr/v4/det.onnx");
 
-        Assert.Equal(ModelSourceKind.Blob, source.Kind);
+        Assert.Equal("blob", source.Scheme);
         Assert.Equal("models", source.Container);
         Assert.Equal("ocr/v4/det.onnx", source.Path);
         Assert.Equal("blob://models/ocr/v4/det.onnx", source.ToString());
@@ -24,8 +24,21 @@ public sealed class ModelSourceTests
     {
         var source = ModelSource.Parse(value);
 
-        Assert.Equal(ModelSourceKind.File, source.Kind);
+        Assert.Equal("file", source.Scheme);
         Assert.Equal(path, source.Path);
+    }
+
+    [Theory]
+    [InlineData("https://account.blob.core.windows.net/models/det.onnx?sv=2024&sig=hidden-token", "https", "https://account.blob.core.windows.net/models/det.onnx?…")]
+    [InlineData("http://127.0.0.1:10000/devstoreaccount1/models/det.onnx?sig=hidden-token", "http", "http://127.0.0.1:10000/devstoreaccount1/models/det.onnx?…")]
+    public void Http_KeepsTheUrl_ButShowsItWithoutTheQuery(string value, string scheme, string shown)
+    {
+        var source = ModelSource.Parse(value);
+
+        Assert.Equal(scheme, source.Scheme);
+        Assert.Equal(new Uri(value), source.Url);
+        Assert.Equal(shown, source.ToString());
+        Assert.Equal(".onnx", source.Extension);
     }
 
     [Theory]
@@ -39,7 +52,9 @@ public sealed class ModelSourceTests
     [InlineData("blob://m/det.onnx", "container name")]
     [InlineData("blob://a--b/det.onnx", "container name")]
     [InlineData("file://", "names no file")]
-    [InlineData("https://account.blob.core.windows.net/models/det.onnx", "unsupported scheme")]
+    [InlineData("ftp://example.com/models/det.onnx", "unsupported scheme")]
+    [InlineData("http://account.blob.core.windows.net/models/det.onnx?sig=hidden-token", "use https://")]
+    [InlineData("https://account.blob.core.windows.net/", "not a URL naming a file")]
     [InlineData("models/det.onnx", "unsupported scheme")]
     [InlineData("", "empty")]
     [InlineData(null, "empty")]
@@ -49,6 +64,7 @@ public sealed class ModelSourceTests
 
         Assert.Null(source);
         Assert.Contains(reason, error);
+        Assert.DoesNotContain("hidden-token", error, StringComparison.Ordinal);
         Assert.Throws<FormatException>(() => ModelSource.Parse(value));
     }
 }

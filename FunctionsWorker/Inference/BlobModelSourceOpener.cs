@@ -4,18 +4,12 @@ using Azure.Storage.Blobs;
 namespace FunctionsWorker.Inference;
 
 /// <summary>Streams <c>blob://</c> sources from the AzureWebJobsStorage account through the host's singleton client.</summary>
-internal sealed class BlobModelSourceOpener(BlobServiceClient? client) : IModelSourceOpener
+internal sealed class BlobModelSourceOpener(BlobServiceClient client) : IModelSourceOpener
 {
+    public string Scheme => ModelSource.BlobScheme;
+
     public async Task<ModelDownload> OpenAsync(ModelSource source, CancellationToken cancellationToken)
     {
-        if (client is null)
-        {
-            throw new ModelLoadException(
-                "storage-not-configured",
-                $"{source} is a blob source, but no storage client is registered (is AzureWebJobsStorage set?)",
-                retryable: false);
-        }
-
         var blob = client.GetBlobContainerClient(source.Container).GetBlobClient(source.Path);
         try
         {

@@ -6,8 +6,9 @@ using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 namespace FunctionsWorker.Inference;
 
 /// <summary>
-/// Decides once per process whether sessions run on CUDA or CPU: CUDA when it was asked for (or <c>auto</c>) and
-/// this ONNX Runtime build can start it, else CPU with the reason, so a GPU image on a CPU node still serves.
+/// Decides once per process where sessions run: <c>auto</c> takes CUDA when this ONNX Runtime build can start it,
+/// else CPU with the reason, so a GPU image on a CPU node still serves; <c>cuda</c> takes CUDA or nothing (no
+/// effective device, and every model fails with the reason), so no job runs on CPU by surprise.
 /// </summary>
 internal sealed class ExecutionProviderSelector(IOptions<InferenceOptions> options, ILogger<ExecutionProviderSelector> logger)
 {
@@ -55,14 +56,17 @@ internal sealed class ExecutionProviderSelector(IOptions<InferenceOptions> optio
         }
     }
 
-    /// <summary>A CUDA session failed to start although the provider loaded (no device, driver too old): use CPU from now on.</summary>
+    /// <summary>
+    /// Under <c>auto</c>, a CUDA session failed to start although the provider loaded (no device, driver too old):
+    /// use CPU from now on. Never called when <c>cuda</c> is required.
+    /// </summary>
     public void FallBackToCpu(string reason)
     {
         lock (_gate)
         {
             var requested = options.Value.Device;
-            _status = new DeviceStatus(requested, InferenceDevice.Cpu, $"CUDA failed to start a session ({reason}); running on CPU");
-            Log.DeviceSelected(logger, requested, InferenceDevice.Cpu, _status.Reason);
+            _status = new DeviceStatus(requested, InferenceDevice.Cpu, $"auto: CUDA failed to start a session ({reason}); running on CPU");
+            Log.DeviceSelected(logger, requested, nameof(InferenceDevice.Cpu), _status.Reason);
         }
     }
 
@@ -72,20 +76,16 @@ internal sealed class ExecutionProviderSelector(IOptions<InferenceOptions> optio
         var status = requested == InferenceDevice.Cpu
             ? new DeviceStatus(requested, InferenceDevice.Cpu, "Inference:Device is cpu")
             : ProbeCuda(requested);
-        Log.DeviceSelected(logger, status.Requested, status.Effective, status.Reason);
+        Log.DeviceSelected(logger, status.Requested, status.Effective?.ToString() ?? "none", status.Reason);
         return status;
     }
 
     private static DeviceStatus ProbeCuda(InferenceDevice requested)
     {
-        var asked = requested == InferenceDevice.Cuda ? "CUDA was requested, but" : "auto:";
         var providers = OrtEnv.Instance().GetAvailableProviders();
         if (!providers.Contains(CudaProvider, StringComparer.Ordinal))
         {
-            return new DeviceStatus(
-                requested,
-                InferenceDevice.Cpu,
-                $"{asked} this ONNX Runtime build has no {CudaProvider} (it offers {string.Join(", ", providers)}); running on CPU");
+            return Unavailable(requested, $"this ONNX Runtime build has no {CudaProvider} (it offers {string.Join(", ", providers)})");
         }
 
         try
@@ -95,9 +95,13 @@ internal sealed class ExecutionProviderSelector(IOptions<InferenceOptions> optio
         }
         catch (Exception ex) when (ex is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
         {
-            return new DeviceStatus(requested, InferenceDevice.Cpu, $"{asked} CUDA could not be started ({ex.Message}); running on CPU");
+            return Unavailable(requested, $"CUDA could not be started ({ex.Message})");
         }
 
         return new DeviceStatus(requested, InferenceDevice.Cuda, $"{CudaProvider} is available");
     }
+
+    private static DeviceStatus Unavailable(InferenceDevice requested, string why) => requested == InferenceDevice.Cuda
+        ? new DeviceStatus(requested, null, $"Inference:Device is cuda, but {why}; models fail rather than run on CPU (Inference:Device=auto allows CPU)")
+        : new DeviceStatus(requested, InferenceDevice.Cpu, $"auto: {why}; running on CPU");
 }

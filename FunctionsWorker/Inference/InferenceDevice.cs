@@ -9,7 +9,7 @@ public enum InferenceDevice
     /// <summary>CUDA when this ONNX Runtime build and machine have it, else CPU.</summary>
     Auto,
 
-    /// <summary>CUDA asked for explicitly; still falls back to CPU (and says why) so the worker stays up.</summary>
+    /// <summary>CUDA required: when it cannot be used every model is Failed with the reason (the worker stays up, not ready).</summary>
     Cuda,
 
     Cpu,

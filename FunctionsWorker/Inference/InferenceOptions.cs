@@ -5,7 +5,10 @@ public sealed class InferenceOptions
 {
     public const string SectionName = "Inference";
 
-    /// <summary><c>auto</c> (default), <c>cuda</c> or <c>cpu</c>.</summary>
+    /// <summary>
+    /// <c>auto</c> (default: CUDA when usable, else CPU with the reason), <c>cuda</c> (the GPU is required: models
+    /// fail rather than run on CPU) or <c>cpu</c>.
+    /// </summary>
     public InferenceDevice Device { get; set; } = InferenceDevice.Auto;
 
     /// <summary>Where fetched models are kept between restarts; a relative path is taken from the content root.</summary>
@@ -13,4 +16,10 @@ public sealed class InferenceOptions
 
     /// <summary>How often a long download logs its progress.</summary>
     public TimeSpan FetchProgressInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often a process waiting for another one's download of the same model checks its lock file.</summary>
+    public TimeSpan CacheLockPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>A temp download file unwritten this long is removed even when its owner's process id is alive.</summary>
+    public TimeSpan StalePartialAge { get; set; } = TimeSpan.FromHours(1);
 }

@@ -23,6 +23,16 @@ internal sealed class InferenceOptionsValidator : IValidateOptions<InferenceOpti
             failures.Add("Inference:FetchProgressInterval must be positive.");
         }
 
+        if (options.CacheLockPollInterval <= TimeSpan.Zero)
+        {
+            failures.Add("Inference:CacheLockPollInterval must be positive.");
+        }
+
+        if (options.StalePartialAge <= TimeSpan.Zero)
+        {
+            failures.Add("Inference:StalePartialAge must be positive.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -14,8 +14,9 @@ public static class InferenceServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <c>Inference</c> and <c>Models</c> (validated at startup) and registers the model cache as the
-    /// <see cref="IModelProvider"/> and as an <see cref="IWarmupTask"/>. Blob sources use the
-    /// <see cref="BlobServiceClient"/> singleton registered for AzureWebJobsStorage.
+    /// <see cref="IModelProvider"/> and as an <see cref="IWarmupTask"/>, with one source opener per scheme (blob, file,
+    /// https, http to loopback). The blob opener needs the <see cref="BlobServiceClient"/> singleton registered for
+    /// AzureWebJobsStorage.
     /// </summary>
     public static IHostApplicationBuilder AddInference(this IHostApplicationBuilder builder)
     {
@@ -30,7 +31,14 @@ public static class InferenceServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelCatalogOptions>, ModelCatalogOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IModelSourceOpener>(provider => new BlobModelSourceOpener(provider.GetService<BlobServiceClient>()));
+        // One opener per source scheme; the blob opener needs the host's BlobServiceClient (AddWorkerHost registers it).
+        services.AddHttpClient(HttpModelSourceOpener.ClientName);
+        services.AddSingleton<IModelSourceOpener, BlobModelSourceOpener>();
+        services.AddSingleton<IModelSourceOpener, FileModelSourceOpener>();
+        services.AddSingleton<IModelSourceOpener>(provider =>
+            new HttpModelSourceOpener(ModelSource.HttpsScheme, provider.GetRequiredService<IHttpClientFactory>()));
+        services.AddSingleton<IModelSourceOpener>(provider =>
+            new HttpModelSourceOpener(ModelSource.HttpScheme, provider.GetRequiredService<IHttpClientFactory>()));
         services.TryAddSingleton<ModelStore>();
         services.TryAddSingleton<ExecutionProviderSelector>();
         services.TryAddSingleton(provider => new ModelCache(

@@ -2,11 +2,11 @@ using Microsoft.Extensions.Logging;
 
 namespace FunctionsWorker.Inference;
 
-/// <summary>Log lines of the model cache; sources are logged as blob:// or file:// names, never with credentials.</summary>
+/// <summary>Log lines of the model cache; sources are logged without their query (a SAS), never with credentials.</summary>
 internal static partial class Log
 {
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Inference device: requested {Requested}, effective {Effective} ({Reason})")]
-    public static partial void DeviceSelected(ILogger logger, InferenceDevice requested, InferenceDevice effective, string reason);
+    public static partial void DeviceSelected(ILogger logger, InferenceDevice requested, string effective, string reason);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Model {Model}: fetching {Source} ({DeclaredBytes} bytes declared)")]
     public static partial void FetchStarted(ILogger logger, string model, string source, long? declaredBytes);
@@ -20,8 +20,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Model {Model}: verified, SHA-256 {Sha256}, {Bytes} bytes")]
     public static partial void ModelVerified(ILogger logger, string model, string sha256, long bytes);
 
-    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Model {Model}: reusing the verified copy at {Path}")]
-    public static partial void CachedCopyReused(ILogger logger, string model, string path);
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Model {Model}: reused from cache, {Path} verified ({Bytes} bytes hashed in {VerifyMs} ms)")]
+    public static partial void CachedCopyVerified(ILogger logger, string model, string path, long bytes, long verifyMs);
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Model {Model}: the cached copy is corrupt ({Problem}); deleting it and fetching once more from the source")]
     public static partial void CachedCopyCorrupt(ILogger logger, string model, string problem);
@@ -38,6 +38,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 3011, Level = LogLevel.Error, Message = "Model {Model} failed (retryable: {Retryable}): {Reason}")]
     public static partial void ModelFailed(ILogger logger, Exception exception, string model, bool retryable, string reason);
 
-    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Model {Model}: could not record the verified hash in the model cache directory ({Reason}); the next start hashes the file again")]
-    public static partial void StampNotWritten(ILogger logger, string model, string reason);
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "Model {Model}: another process holds {LockPath}; waiting for its download")]
+    public static partial void WaitingForCacheLock(ILogger logger, string model, string lockPath);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Information, Message = "Model {Model}: cache lock acquired after waiting {WaitedMs} ms")]
+    public static partial void CacheLockAcquired(ILogger logger, string model, long waitedMs);
+
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Information, Message = "File {Model} ready at {Path} (from cache: {FromCache}; fetch {FetchMs} ms)")]
+    public static partial void FileReady(ILogger logger, string model, string path, bool fromCache, long fetchMs);
 }

@@ -8,7 +8,8 @@ namespace FunctionsWorker.Inference;
 
 /// <summary>
 /// The process-wide set of ONNX Runtime sessions, one <see cref="ModelRunner"/> per catalog model: each model is
-/// fetched, verified, loaded once and warmed with a dummy run, then served until shutdown disposes it.
+/// fetched, verified, loaded once and warmed with a dummy run, then served until shutdown disposes it. File entries
+/// (<see cref="ModelKind.File"/>) are fetched and verified the same way and handed out as local paths.
 /// A model that fails is reported with its reason and the worker stays up.
 /// </summary>
 public sealed class ModelCache : IModelProvider, IWarmupTask, IDisposable
@@ -60,15 +61,11 @@ public sealed class ModelCache : IModelProvider, IWarmupTask, IDisposable
 
     public ModelRunner GetRunner(string modelName)
     {
-        if (!_entries.TryGetValue(modelName, out var entry))
+        var entry = Find(modelName);
+        if (entry.Kind != ModelKind.Onnx)
         {
             throw new WorkerFaultException(
-                "model-not-configured", $"Model '{modelName}' is not in the catalog: set 'Models:{modelName}:Source'.");
-        }
-
-        if (Volatile.Read(ref _disposed) != 0)
-        {
-            throw new WorkerFaultException("model-not-ready", $"Model '{modelName}' is not available: the worker is shutting down.");
+                "model-not-configured", $"'{modelName}' is a file, not an ONNX model: set 'Models:{modelName}:Kind' to Onnx if it is one.");
         }
 
         if (entry.Runner is { } runner)
@@ -76,12 +73,45 @@ public sealed class ModelCache : IModelProvider, IWarmupTask, IDisposable
             return runner;
         }
 
+        throw NotReady(entry);
+    }
+
+    public string GetFilePath(string name)
+    {
+        var entry = Find(name);
+        if (entry.Kind != ModelKind.File)
+        {
+            throw new WorkerFaultException(
+                "model-not-configured", $"'{name}' is an ONNX model, not a file: set 'Models:{name}:Kind' to File if it is one.");
+        }
+
+        return entry.ReadyFilePath ?? throw NotReady(entry);
+    }
+
+    private ModelEntry Find(string name)
+    {
+        if (!_entries.TryGetValue(name, out var entry))
+        {
+            throw new WorkerFaultException(
+                "model-not-configured", $"Model '{name}' is not in the catalog: set 'Models:{name}:Source'.");
+        }
+
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            throw new WorkerFaultException("model-not-ready", $"Model '{name}' is not available: the worker is shutting down.");
+        }
+
+        return entry;
+    }
+
+    private static WorkerFaultException NotReady(ModelEntry entry)
+    {
         var status = entry.ToStatus();
-        throw new WorkerFaultException(
+        return new WorkerFaultException(
             "model-not-ready",
             status.Error is null
-                ? $"Model '{modelName}' is not ready yet ({status.State})."
-                : $"Model '{modelName}' is not ready ({status.State}): {status.Error}");
+                ? $"Model '{entry.Name}' is not ready yet ({status.State})."
+                : $"Model '{entry.Name}' is not ready ({status.State}): {status.Error}");
     }
 
     /// <summary>
@@ -135,24 +165,16 @@ public sealed class ModelCache : IModelProvider, IWarmupTask, IDisposable
         try
         {
             var stored = await FetchAsync(entry, cancellationToken).ConfigureAwait(false);
-            (InferenceSession Session, InferenceDevice Device) loaded;
-            var loadStarted = _timeProvider.GetTimestamp();
-            try
+            if (entry.Kind == ModelKind.File)
             {
-                entry.SetState(ModelState.Loading);
-                loaded = await Task.Run(() => CreateSession(entry, stored.Path), cancellationToken).ConfigureAwait(false);
-            }
-            catch (ModelLoadException ex) when (stored.FromCache)
-            {
-                // The copy was trusted on its stamp alone; ONNX Runtime says otherwise, so heal it from the source once.
-                Log.CachedCopyCorrupt(_logger, entry.Name, ex.Message);
-                _store.Evict(entry.Name);
-                stored = await FetchAsync(entry, cancellationToken).ConfigureAwait(false);
-                entry.SetState(ModelState.Loading);
-                loadStarted = _timeProvider.GetTimestamp();
-                loaded = await Task.Run(() => CreateSession(entry, stored.Path), cancellationToken).ConfigureAwait(false);
+                entry.SetFileReady();
+                Log.FileReady(_logger, entry.Name, stored.Path, stored.FromCache, entry.ToStatus().FetchMs ?? 0);
+                return;
             }
 
+            entry.SetState(ModelState.Loading);
+            var loadStarted = _timeProvider.GetTimestamp();
+            var loaded = await Task.Run(() => CreateSession(entry, stored.Path), cancellationToken).ConfigureAwait(false);
             var runner = CreateRunner(entry, loaded.Session);
             entry.SetLoaded(loaded.Device, ElapsedMs(loadStarted));
             var warmupMs = await WarmUpAsync(entry, runner, cancellationToken).ConfigureAwait(false);
@@ -188,7 +210,7 @@ public sealed class ModelCache : IModelProvider, IWarmupTask, IDisposable
     private async Task<StoredModel> FetchAsync(ModelEntry entry, CancellationToken cancellationToken)
     {
         var started = _timeProvider.GetTimestamp();
-        var stored = await _store.GetAsync(entry.Name, entry.Source, entry.Options.Sha256, entry.SetState, cancellationToken)
+        var stored = await _store.GetAsync(entry.Name, entry.Source, entry.Kind, entry.Options.Sha256, entry.SetState, cancellationToken)
             .ConfigureAwait(false);
         entry.SetStored(stored, ElapsedMs(started));
         return stored;
@@ -196,16 +218,32 @@ public sealed class ModelCache : IModelProvider, IWarmupTask, IDisposable
 
     private (InferenceSession Session, InferenceDevice Device) CreateSession(ModelEntry entry, string path)
     {
-        if (_devices.Status.Effective == InferenceDevice.Cuda)
+        var device = _devices.Status;
+        if (device.Effective is null)
+        {
+            // Inference:Device=cuda and CUDA cannot be used: the operator asked for the GPU, so no CPU session.
+            throw new ModelLoadException("device-unavailable", device.Reason, retryable: false);
+        }
+
+        if (device.Effective == InferenceDevice.Cuda)
         {
             try
             {
                 return (OpenSession(entry, path, InferenceDevice.Cuda), InferenceDevice.Cuda);
             }
+            catch (OnnxRuntimeException cudaError) when (device.Requested == InferenceDevice.Cuda)
+            {
+                // Required: no fallback. Retryable, since a GPU short of memory now may have room at the next pass.
+                throw new ModelLoadException(
+                    "device-unavailable",
+                    $"Inference:Device is cuda, but CUDA failed to start a session for {entry.Source}: {cudaError.Message}",
+                    retryable: true,
+                    cudaError);
+            }
             catch (OnnxRuntimeException cudaError)
             {
-                // The provider loaded but could not start (no device, driver mismatch): if the same file opens on
-                // CPU, the device is at fault and the whole process moves to CPU; otherwise the file is.
+                // auto: the provider loaded but could not start (no device, driver mismatch): if the same file opens
+                // on CPU, the device is at fault and the whole process moves to CPU; otherwise the file is.
                 var session = OpenSessionOnCpu(entry, path);
                 _devices.FallBackToCpu(cudaError.Message);
                 return (session, InferenceDevice.Cpu);

@@ -22,9 +22,14 @@ internal sealed class ModelCatalogOptionsValidator : IValidateOptions<ModelCatal
             {
                 failures.Add($"'{prefix}:Source' is invalid: {error}.");
             }
-            else if (source.Kind == ModelSourceKind.Blob && string.IsNullOrWhiteSpace(settings.Sha256))
+            else if (source.Scheme != ModelSource.FileScheme && string.IsNullOrWhiteSpace(settings.Sha256))
             {
-                failures.Add($"'{prefix}:Sha256' is required for the blob source {source}: a downloaded model is only trusted once its hash matches.");
+                failures.Add($"'{prefix}:Sha256' is required for the {source.Scheme} source {source}: a downloaded model is only trusted once its hash matches.");
+            }
+
+            if (settings.Kind is { } kind && !Enum.IsDefined(kind))
+            {
+                failures.Add($"'{prefix}:Kind' must be one of {string.Join(", ", Enum.GetNames<ModelKind>())}.");
             }
 
             if (!string.IsNullOrWhiteSpace(settings.Sha256) && (settings.Sha256.Length != 64 || !settings.Sha256.All(char.IsAsciiHexDigit)))

@@ -1,6 +1,6 @@
 namespace FunctionsWorker.Inference;
 
-/// <summary>One catalog model's mutable state inside the cache; every change and read goes through its lock.</summary>
+/// <summary>One catalog entry's mutable state inside the cache; every change and read goes through its lock.</summary>
 internal sealed class ModelEntry(string name, ModelOptions options, ModelSource source)
 {
     private readonly Lock _gate = new();
@@ -8,7 +8,10 @@ internal sealed class ModelEntry(string name, ModelOptions options, ModelSource 
     private string? _sha256 = options.Sha256?.ToLowerInvariant();
     private long? _bytes;
     private bool _fromCache;
+    private bool _healed;
     private long? _fetchMs;
+    private long? _verifyMs;
+    private string? _path;
     private long? _loadMs;
     private long? _warmupMs;
     private InferenceDevice? _device;
@@ -20,6 +23,20 @@ internal sealed class ModelEntry(string name, ModelOptions options, ModelSource 
     public ModelOptions Options { get; } = options;
 
     public ModelSource Source { get; } = source;
+
+    public ModelKind Kind { get; } = options.KindFor(source);
+
+    /// <summary>The verified local file of a Ready <see cref="ModelKind.File"/> entry, else null.</summary>
+    public string? ReadyFilePath
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state == ModelState.Ready ? _path : null;
+            }
+        }
+    }
 
     /// <summary>Failed in a way another attempt cannot fix (wrong content): warm-up retries skip it.</summary>
     public bool FailedPermanently { get; private set; }
@@ -69,6 +86,9 @@ internal sealed class ModelEntry(string name, ModelOptions options, ModelSource 
             _sha256 = stored.Sha256;
             _bytes = stored.Bytes;
             _fromCache = stored.FromCache;
+            _healed = stored.Healed;
+            _verifyMs = stored.VerifyMs;
+            _path = stored.Path;
             _fetchMs = fetchMs;
         }
     }
@@ -91,6 +111,16 @@ internal sealed class ModelEntry(string name, ModelOptions options, ModelSource 
             _error = null;
             _state = ModelState.Ready;
             Volatile.Write(ref _runner, runner);
+        }
+    }
+
+    /// <summary>A file entry needs no session: verified and cached is ready.</summary>
+    public void SetFileReady()
+    {
+        lock (_gate)
+        {
+            _error = null;
+            _state = ModelState.Ready;
         }
     }
 
@@ -123,7 +153,7 @@ internal sealed class ModelEntry(string name, ModelOptions options, ModelSource 
         lock (_gate)
         {
             return new ModelStatus(
-                Name, _state, Source.ToString(), _sha256, _bytes, _fromCache, _fetchMs, _loadMs, _warmupMs, _device, _error);
+                Name, Kind, _state, Source.ToString(), _sha256, _bytes, _fromCache, _healed, _fetchMs, _verifyMs, _loadMs, _warmupMs, _device, _error);
         }
     }
 }

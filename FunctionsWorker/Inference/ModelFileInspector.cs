@@ -33,7 +33,11 @@ internal static class ModelFileInspector
     }
 
     /// <summary>Returns what is wrong with the file in plain words, or null when it looks like a whole ONNX model.</summary>
-    public static async Task<string?> FindProblemAsync(string path, CancellationToken cancellationToken)
+    public static Task<string?> FindProblemAsync(string path, CancellationToken cancellationToken) =>
+        FindProblemAsync(path, ModelKind.Onnx, cancellationToken);
+
+    /// <summary>As above; a <see cref="ModelKind.File"/> is only checked for being empty or a Git LFS pointer.</summary>
+    public static async Task<string?> FindProblemAsync(string path, ModelKind kind, CancellationToken cancellationToken)
     {
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.Asynchronous);
         if (stream.Length == 0)
@@ -46,6 +50,11 @@ internal static class ModelFileInspector
         if (IsGitLfsPointer(head, stream.Length))
         {
             return DescribeGitLfsPointer(head);
+        }
+
+        if (kind == ModelKind.File)
+        {
+            return null;
         }
 
         stream.Position = 0;

@@ -5,11 +5,21 @@ namespace FunctionsWorker.Inference;
 /// <summary>One catalog entry (section <c>Models:&lt;name&gt;</c>): where the model comes from and how it runs.</summary>
 public sealed class ModelOptions
 {
-    /// <summary><c>blob://&lt;container&gt;/&lt;path&gt;</c> in the AzureWebJobsStorage account, or <c>file://&lt;path&gt;</c>.</summary>
+    /// <summary>
+    /// <c>blob://&lt;container&gt;/&lt;path&gt;</c> in the AzureWebJobsStorage account, <c>file://&lt;path&gt;</c>,
+    /// <c>https://&lt;url&gt;</c> (a SAS URL) or <c>http://</c> to a loopback host.
+    /// </summary>
     public string? Source { get; set; }
 
-    /// <summary>Expected SHA-256 of the file, 64 hex digits; required for blob sources.</summary>
+    /// <summary>Expected SHA-256 of the file, 64 hex digits; required for every source but <c>file://</c>.</summary>
     public string? Sha256 { get; set; }
+
+    /// <summary><c>Onnx</c> or <c>File</c>; null infers it from the source: <c>.onnx</c> is a model, anything else a file.</summary>
+    public ModelKind? Kind { get; set; }
+
+    /// <summary>The kind in force: <see cref="Kind"/>, else inferred from the source's extension.</summary>
+    internal ModelKind KindFor(ModelSource source) =>
+        Kind ?? (string.Equals(source.Extension, ".onnx", StringComparison.OrdinalIgnoreCase) ? ModelKind.Onnx : ModelKind.File);
 
     /// <summary>ONNX Runtime intra-op threads; null leaves ONNX Runtime's default (one per physical core).</summary>
     public int? IntraOpThreads { get; set; }

@@ -105,6 +105,12 @@ public sealed class ModelRunner : IDisposable
         }
     }
 
+    private static TimeSpan Remaining(long started)
+    {
+        var left = DrainTimeout - TimeProvider.System.GetElapsedTime(started);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -114,9 +120,9 @@ public sealed class ModelRunner : IDisposable
 
         // Releasing the native session under a run in flight would crash the process: take every slot first, so
         // running calls finish and queued ones see the flag. Bounded, because shutdown must not hang on a stuck run.
-        var deadline = Environment.TickCount64 + (long)DrainTimeout.TotalMilliseconds;
+        var started = TimeProvider.System.GetTimestamp();
         var taken = 0;
-        while (taken < _maxConcurrency && _slots.Wait(TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64))))
+        while (taken < _maxConcurrency && _slots.Wait(Remaining(started)))
         {
             taken++;
         }

@@ -1,18 +1,24 @@
 namespace FunctionsWorker.Inference;
 
-/// <summary>One model's line in <c>/api/status</c>; durations in milliseconds, null until that step ran.</summary>
+/// <summary>One catalog entry's line in <c>/api/status</c>; durations in milliseconds, null until that step ran.</summary>
+/// <param name="Kind">An ONNX model (loaded and warmed) or a plain file a pipeline reads.</param>
 /// <param name="Sha256">The configured hash until the file is verified, then the verified one (computed for unpinned file sources).</param>
-/// <param name="FromCache">The model came from a copy verified earlier, without reading the source again.</param>
+/// <param name="FromCache">The file came from a copy fetched earlier and hashed again now, without reading the source.</param>
+/// <param name="Healed">A cached copy failed that check and was replaced from the source.</param>
+/// <param name="VerifyMs">Time spent checking the file before use: hashing a cached copy, inspecting a fresh download.</param>
 /// <param name="Device">Where the session runs, once loaded.</param>
 /// <param name="Error">Why the model is <see cref="ModelState.Failed"/>, in plain words.</param>
 public sealed record ModelStatus(
     string Name,
+    ModelKind Kind,
     ModelState State,
     string Source,
     string? Sha256,
     long? Bytes,
     bool FromCache,
+    bool Healed,
     long? FetchMs,
+    long? VerifyMs,
     long? LoadMs,
     long? WarmupMs,
     InferenceDevice? Device,

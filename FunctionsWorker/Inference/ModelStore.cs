@@ -1,6 +1,7 @@
 using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Json;
 using Azure;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,81 +10,110 @@ using Microsoft.Extensions.Options;
 namespace FunctionsWorker.Inference;
 
 /// <summary>
-/// Puts verified model files on local disk: blob sources are streamed into <c>Inference:ModelCacheDirectory</c>
-/// through a temp file that is hashed on the way and renamed only once it checks out, so no partial or unverified
-/// file ever carries a model's final name; file sources are verified where they lie.
-/// A stamp next to each verified file lets a restart reuse it without downloading or hashing again.
+/// Puts verified model files in <c>Inference:ModelCacheDirectory</c>, which several worker processes may share: each
+/// model is fetched under an exclusive <c>&lt;name&gt;.lock</c> (the others wait, then verify and reuse the file),
+/// streamed into a temp file named after its owner process, hashed on the way and renamed only once it checks out, so
+/// no partial or unverified file ever carries a model's final name. A cached copy is hashed again before every use
+/// and fetched afresh when it no longer matches.
 /// </summary>
-internal sealed class ModelStore(
-    IModelSourceOpener opener,
-    IOptions<InferenceOptions> options,
-    IHostEnvironment environment,
-    TimeProvider timeProvider,
-    ILogger<ModelStore> logger)
+internal sealed class ModelStore
 {
-    private const string ModelSuffix = ".onnx";
     private const string PartialSuffix = ".partial";
-    private const string StampSuffix = ".verified.json";
+    private const string LockSuffix = ".lock";
     private const int BufferBytes = 1 << 20;
 
-    public string CacheDirectory { get; } = Path.GetFullPath(options.Value.ModelCacheDirectory, environment.ContentRootPath);
+    private readonly Dictionary<string, IModelSourceOpener> _openers;
+    private readonly InferenceOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<ModelStore> _logger;
 
-    /// <summary>Returns a verified file for the model, fetching it when no good cached copy exists.</summary>
-    /// <param name="onState">Told when the work moves between fetching and verifying, for the status endpoint.</param>
-    /// <exception cref="ModelLoadException">The source is missing, unreachable or its content is wrong.</exception>
-    public Task<StoredModel> GetAsync(
-        string name, ModelSource source, string? expectedSha256, Action<ModelState> onState, CancellationToken cancellationToken) =>
-        source.Kind == ModelSourceKind.File
-            ? VerifyLocalFileAsync(name, source, expectedSha256, onState, cancellationToken)
-            : GetRemoteAsync(name, source, expectedSha256!, onState, cancellationToken);
-
-    /// <summary>Forgets the verified copy (or stamp) of a model, so the next <see cref="GetAsync"/> starts afresh.</summary>
-    public void Evict(string name)
+    public ModelStore(
+        IEnumerable<IModelSourceOpener> openers,
+        IOptions<InferenceOptions> options,
+        IHostEnvironment environment,
+        TimeProvider timeProvider,
+        ILogger<ModelStore> logger)
     {
-        DeleteIfExists(CachePath(name));
-        DeleteIfExists(CachePath(name) + StampSuffix);
-        DeleteIfExists(FileSourceStampPath(name));
+        // Last registration wins per scheme, so a host (or a test) can replace one opener without touching the others.
+        _openers = new Dictionary<string, IModelSourceOpener>(StringComparer.OrdinalIgnoreCase);
+        foreach (var opener in openers)
+        {
+            _openers[opener.Scheme] = opener;
+        }
+
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        CacheDirectory = Path.GetFullPath(_options.ModelCacheDirectory, environment.ContentRootPath);
     }
 
-    internal string CachePath(string name) => Path.Combine(CacheDirectory, name + ModelSuffix);
+    public string CacheDirectory { get; }
 
-    private string FileSourceStampPath(string name) => Path.Combine(CacheDirectory, name + ".file" + StampSuffix);
-
-    private async Task<StoredModel> GetRemoteAsync(
-        string name, ModelSource source, string expectedSha256, Action<ModelState> onState, CancellationToken cancellationToken)
+    /// <summary>Returns a verified local copy of the model, fetching it when no good cached copy exists.</summary>
+    /// <param name="onState">Told when the work moves between fetching and verifying, for the status endpoint.</param>
+    /// <exception cref="ModelLoadException">The source is missing, unreachable or its content is wrong.</exception>
+    public async Task<StoredModel> GetAsync(
+        string name,
+        ModelSource source,
+        ModelKind kind,
+        string? expectedSha256,
+        Action<ModelState> onState,
+        CancellationToken cancellationToken)
     {
+        if (!_openers.TryGetValue(source.Scheme, out var opener))
+        {
+            throw new ModelLoadException(
+                "model-source-unsupported",
+                $"{source}: no source opener is registered for {source.Scheme}:// (registered: {string.Join(", ", _openers.Keys.Order(StringComparer.Ordinal))})",
+                retryable: false);
+        }
+
         Directory.CreateDirectory(CacheDirectory);
-        DeleteStalePartials(name);
-        var finalPath = CachePath(name);
-        if (File.Exists(finalPath))
+        var finalPath = CachePath(name, source, kind);
+        onState(ModelState.Fetching);
+        await using var held = await LockAsync(name, cancellationToken).ConfigureAwait(false);
+        DeleteStalePartials(finalPath);
+
+        var healed = false;
+        if (expectedSha256 is not null && File.Exists(finalPath))
         {
             onState(ModelState.Verifying);
-            var cached = await TryReuseCachedCopyAsync(name, source, expectedSha256, finalPath, cancellationToken).ConfigureAwait(false);
+            var cached = await VerifyCachedCopyAsync(name, kind, expectedSha256, finalPath, cancellationToken).ConfigureAwait(false);
             if (cached is not null)
             {
                 return cached;
             }
+
+            healed = true;
         }
 
         onState(ModelState.Fetching);
-        var tempPath = $"{finalPath}.{Guid.NewGuid():N}{PartialSuffix}";
+        var tempPath = $"{finalPath}.{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}-{RandomNumberGenerator.GetHexString(8, lowercase: true)}{PartialSuffix}";
         try
         {
-            var (sha256, bytes) = await DownloadAsync(name, source, tempPath, cancellationToken).ConfigureAwait(false);
+            var (sha256, bytes) = await DownloadAsync(opener, name, source, tempPath, cancellationToken).ConfigureAwait(false);
             onState(ModelState.Verifying);
+            var verifyStarted = _timeProvider.GetTimestamp();
 
             // Content checks first: an LFS pointer also fails the hash, but "Git LFS pointer" is the useful answer.
-            var problem = await ModelFileInspector.FindProblemAsync(tempPath, cancellationToken).ConfigureAwait(false);
+            var problem = await ModelFileInspector.FindProblemAsync(tempPath, kind, cancellationToken).ConfigureAwait(false);
             if (problem is not null)
             {
                 throw new ModelLoadException("model-source-invalid", $"{source}: {problem}", retryable: false);
             }
 
-            ThrowIfHashMismatch(name, source, expectedSha256, sha256);
+            if (expectedSha256 is null)
+            {
+                Log.Sha256NotPinned(_logger, name, sha256);
+            }
+            else
+            {
+                ThrowIfHashMismatch(name, source, expectedSha256, sha256);
+            }
+
             File.Move(tempPath, finalPath, overwrite: true);
-            WriteStamp(finalPath + StampSuffix, new FileInfo(finalPath), source.ToString(), sha256);
-            Log.ModelVerified(logger, name, sha256, bytes);
-            return new StoredModel(finalPath, sha256, bytes, FromCache: false);
+            Log.ModelVerified(_logger, name, sha256, bytes);
+            return new StoredModel(finalPath, sha256, bytes, FromCache: false, healed, ElapsedMs(verifyStarted));
         }
         finally
         {
@@ -91,45 +121,78 @@ internal sealed class ModelStore(
         }
     }
 
-    private async Task<StoredModel?> TryReuseCachedCopyAsync(
-        string name, ModelSource source, string expectedSha256, string path, CancellationToken cancellationToken)
-    {
-        var file = new FileInfo(path);
-        var stamp = ReadStamp(path + StampSuffix);
-        if (stamp is not null && stamp.Matches(source.ToString(), expectedSha256, file))
-        {
-            Log.CachedCopyReused(logger, name, path);
-            return new StoredModel(path, stamp.Sha256, stamp.Bytes, FromCache: true);
-        }
+    /// <summary>The model's file in the cache: <c>&lt;name&gt;.onnx</c>, or a file asset under its source's extension.</summary>
+    internal string CachePath(string name, ModelSource source, ModelKind kind) =>
+        Path.Combine(CacheDirectory, name + (kind == ModelKind.Onnx ? ".onnx" : source.Extension));
 
-        var problem = await ModelFileInspector.FindProblemAsync(path, cancellationToken).ConfigureAwait(false);
+    private async Task<StoredModel?> VerifyCachedCopyAsync(
+        string name, ModelKind kind, string expectedSha256, string path, CancellationToken cancellationToken)
+    {
+        // Hashed on every start: size and modification time say nothing about a flipped block in the middle.
+        var started = _timeProvider.GetTimestamp();
+        var problem = await ModelFileInspector.FindProblemAsync(path, kind, cancellationToken).ConfigureAwait(false);
         if (problem is null)
         {
             var sha256 = await ModelFileInspector.ComputeSha256Async(path, cancellationToken).ConfigureAwait(false);
             if (string.Equals(sha256, expectedSha256, StringComparison.OrdinalIgnoreCase))
             {
-                WriteStamp(path + StampSuffix, file, source.ToString(), sha256);
-                Log.CachedCopyReused(logger, name, path);
-                return new StoredModel(path, sha256, file.Length, FromCache: true);
+                var verifyMs = ElapsedMs(started);
+                var bytes = new FileInfo(path).Length;
+                Log.CachedCopyVerified(_logger, name, path, bytes, verifyMs);
+                return new StoredModel(path, sha256, bytes, FromCache: true, Healed: false, verifyMs);
             }
 
-            problem = $"its SHA-256 is {sha256}, expected {expectedSha256}";
+            problem = $"its SHA-256 is {sha256}, expected {expectedSha256.ToLowerInvariant()}";
         }
 
-        Log.CachedCopyCorrupt(logger, name, problem);
-        DeleteIfExists(path + StampSuffix);
+        Log.CachedCopyCorrupt(_logger, name, problem);
         DeleteIfExists(path);
         return null;
     }
 
+    /// <summary>
+    /// Takes the model's lock file exclusively (an OS file lock: a process that dies releases it), polling while
+    /// another process holds it; that process is fetching or verifying the same model, whose file this one then reuses.
+    /// </summary>
+    private async Task<FileStream> LockAsync(string name, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(CacheDirectory, name + LockSuffix);
+        var waitStarted = _timeProvider.GetTimestamp();
+        var waiting = false;
+        while (true)
+        {
+            try
+            {
+                var held = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                if (waiting)
+                {
+                    Log.CacheLockAcquired(_logger, name, ElapsedMs(waitStarted));
+                }
+
+                return held;
+            }
+            catch (IOException ex) when (ex is not (FileNotFoundException or DirectoryNotFoundException or PathTooLongException))
+            {
+                // Held by another process (or another store in this one); anything else would fail again the same way.
+                if (!waiting)
+                {
+                    waiting = true;
+                    Log.WaitingForCacheLock(_logger, name, path);
+                }
+            }
+
+            await Task.Delay(_options.CacheLockPollInterval, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private async Task<(string Sha256, long Bytes)> DownloadAsync(
-        string name, ModelSource source, string tempPath, CancellationToken cancellationToken)
+        IModelSourceOpener opener, string name, ModelSource source, string tempPath, CancellationToken cancellationToken)
     {
         await using var download = await opener.OpenAsync(source, cancellationToken).ConfigureAwait(false);
-        Log.FetchStarted(logger, name, source.ToString(), download.DeclaredLength);
-        var started = timeProvider.GetTimestamp();
+        Log.FetchStarted(_logger, name, source.ToString(), download.DeclaredLength);
+        var started = _timeProvider.GetTimestamp();
         var lastProgress = started;
-        var interval = options.Value.FetchProgressInterval;
+        var interval = _options.FetchProgressInterval;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
         long bytes = 0;
@@ -143,10 +206,10 @@ internal sealed class ModelStore(
                     hash.AppendData(buffer, 0, read);
                     await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                     bytes += read;
-                    if (timeProvider.GetElapsedTime(lastProgress) >= interval)
+                    if (_timeProvider.GetElapsedTime(lastProgress) >= interval)
                     {
-                        lastProgress = timeProvider.GetTimestamp();
-                        Log.FetchProgress(logger, name, bytes, download.DeclaredLength, (long)timeProvider.GetElapsedTime(started).TotalSeconds);
+                        lastProgress = _timeProvider.GetTimestamp();
+                        Log.FetchProgress(_logger, name, bytes, download.DeclaredLength, (long)_timeProvider.GetElapsedTime(started).TotalSeconds);
                     }
                 }
 
@@ -175,58 +238,8 @@ internal sealed class ModelStore(
                 retryable: true);
         }
 
-        Log.FetchCompleted(logger, name, bytes, (long)timeProvider.GetElapsedTime(started).TotalMilliseconds);
+        Log.FetchCompleted(_logger, name, bytes, (long)_timeProvider.GetElapsedTime(started).TotalMilliseconds);
         return (Convert.ToHexStringLower(hash.GetHashAndReset()), bytes);
-    }
-
-    private async Task<StoredModel> VerifyLocalFileAsync(
-        string name, ModelSource source, string? expectedSha256, Action<ModelState> onState, CancellationToken cancellationToken)
-    {
-        onState(ModelState.Verifying);
-        var path = Path.GetFullPath(source.Path, environment.ContentRootPath);
-        var file = new FileInfo(path);
-        if (!file.Exists)
-        {
-            throw new ModelLoadException("model-source-missing", $"{source}: there is no file at {path}", retryable: true);
-        }
-
-        var stampPath = FileSourceStampPath(name);
-        var stamp = ReadStamp(stampPath);
-        if (stamp is not null && stamp.Matches(path, expectedSha256, file))
-        {
-            Log.CachedCopyReused(logger, name, path);
-            return new StoredModel(path, stamp.Sha256, stamp.Bytes, FromCache: true);
-        }
-
-        var problem = await ModelFileInspector.FindProblemAsync(path, cancellationToken).ConfigureAwait(false);
-        if (problem is not null)
-        {
-            throw new ModelLoadException("model-source-invalid", $"{source}: {problem}", retryable: false);
-        }
-
-        var sha256 = await ModelFileInspector.ComputeSha256Async(path, cancellationToken).ConfigureAwait(false);
-        if (expectedSha256 is null)
-        {
-            Log.Sha256NotPinned(logger, name, sha256);
-        }
-        else
-        {
-            ThrowIfHashMismatch(name, source, expectedSha256, sha256);
-        }
-
-        try
-        {
-            Directory.CreateDirectory(CacheDirectory);
-            WriteStamp(stampPath, file, path, sha256);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // The file itself is fine; without a stamp the next start only hashes it again.
-            Log.StampNotWritten(logger, name, ex.Message);
-        }
-
-        Log.ModelVerified(logger, name, sha256, file.Length);
-        return new StoredModel(path, sha256, file.Length, FromCache: false);
     }
 
     private static void ThrowIfHashMismatch(string name, ModelSource source, string expectedSha256, string actualSha256)
@@ -245,37 +258,46 @@ internal sealed class ModelStore(
         ? $"storage answered {storage.Status} {storage.ErrorCode}"
         : $"{ex.GetType().Name}: {ex.Message}";
 
-    private void DeleteStalePartials(string name)
+    /// <summary>
+    /// Called with the model's lock held, so no live process of this host is downloading it: a temp file whose owner
+    /// process is gone (or is this one, or unnamed) is left by a crash. One whose owner still runs is kept unless it
+    /// has not been written for <see cref="InferenceOptions.StalePartialAge"/>: a process id seen from another
+    /// container on a shared volume may belong to an unrelated process.
+    /// </summary>
+    private void DeleteStalePartials(string finalPath)
     {
-        // Left behind only by a process that died mid-download: the cache directory belongs to this worker alone.
-        foreach (var partial in Directory.EnumerateFiles(CacheDirectory, $"{name}{ModelSuffix}.*{PartialSuffix}"))
+        var prefix = Path.GetFileName(finalPath) + ".";
+        foreach (var partial in Directory.EnumerateFiles(CacheDirectory, prefix + "*" + PartialSuffix))
         {
-            DeleteIfExists(partial);
-            Log.StalePartialDeleted(logger, partial);
+            var owner = Path.GetFileName(partial)[prefix.Length..^PartialSuffix.Length];
+            var dash = owner.IndexOf('-', StringComparison.Ordinal);
+            var ownerAlive = dash > 0
+                && int.TryParse(owner.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && pid != Environment.ProcessId
+                && IsRunning(pid);
+            var idle = _timeProvider.GetUtcNow().UtcDateTime - File.GetLastWriteTimeUtc(partial);
+            if (!ownerAlive || idle > _options.StalePartialAge)
+            {
+                DeleteIfExists(partial);
+                Log.StalePartialDeleted(_logger, partial);
+            }
         }
     }
 
-    private static ModelCacheStamp? ReadStamp(string path)
+    private static bool IsRunning(int pid)
     {
         try
         {
-            return File.Exists(path) ? JsonSerializer.Deserialize<ModelCacheStamp>(File.ReadAllBytes(path)) : null;
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
         }
-        catch (Exception ex) when (ex is JsonException or IOException)
+        catch (ArgumentException)
         {
-            // An unreadable stamp only costs a re-hash of the file it describes.
-            return null;
+            return false;
         }
     }
 
-    private static void WriteStamp(string path, FileInfo file, string source, string sha256)
-    {
-        file.Refresh();
-        var stamp = new ModelCacheStamp(source, sha256, file.Length, file.LastWriteTimeUtc);
-        var temp = path + PartialSuffix;
-        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(stamp));
-        File.Move(temp, path, overwrite: true);
-    }
+    private long ElapsedMs(long started) => (long)_timeProvider.GetElapsedTime(started).TotalMilliseconds;
 
     private static void DeleteIfExists(string path)
     {

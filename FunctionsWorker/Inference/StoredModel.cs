@@ -1,5 +1,7 @@
 namespace FunctionsWorker.Inference;
 
-/// <summary>A verified model file ready for ONNX Runtime.</summary>
-/// <param name="FromCache">True when a copy verified earlier was reused without reading the source.</param>
-internal sealed record StoredModel(string Path, string Sha256, long Bytes, bool FromCache);
+/// <summary>A verified local copy of a catalog entry.</summary>
+/// <param name="FromCache">True when a copy fetched earlier was verified and reused without reading the source.</param>
+/// <param name="Healed">True when a cached copy failed verification and was replaced from the source.</param>
+/// <param name="VerifyMs">Time spent checking the file before use (hashing a cached copy; inspecting a fresh one).</param>
+internal sealed record StoredModel(string Path, string Sha256, long Bytes, bool FromCache, bool Healed, long VerifyMs);

@@ -77,7 +77,7 @@ internal sealed class QueueBenchmark(BenchSettings settings, IReadOnlyList<Bench
                 settings.QueueRuns,
                 app.Services.GetRequiredService<IOptions<QueuesOptions>>().Value.BatchSize,
                 settings.MaxPollingInterval.TotalMilliseconds,
-                app.Services.GetRequiredService<ModelCache>().GetSnapshot().Device.Effective.ToString().ToLowerInvariant(),
+                app.Services.GetRequiredService<ModelCache>().GetSnapshot().Device.Effective?.ToString().ToLowerInvariant() ?? "none",
                 results,
                 Statistics.Round(median, 2),
                 inProcessJobsPerSecond,

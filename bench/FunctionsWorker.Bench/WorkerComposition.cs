@@ -17,7 +17,7 @@ internal static class WorkerComposition
         ["Pipelines:Ocr:Enabled"] = "true",
         ["Models:ocr-det:Source"] = "file://" + Path.Combine(RepositoryPaths.Models, "ch_PP-OCRv4_det_infer.onnx"),
         ["Models:ocr-rec:Source"] = "file://" + Path.Combine(RepositoryPaths.Models, "ch_PP-OCRv4_rec_infer.onnx"),
-        ["Pipelines:Ocr:DictionaryPath"] = Path.Combine(RepositoryPaths.Models, "ppocr_keys_v1.txt"),
+        ["Models:ocr-dict:Source"] = "file://" + Path.Combine(RepositoryPaths.Models, "ppocr_keys_v1.txt"),
         ["Inference:ModelCacheDirectory"] = Path.Combine(Path.GetTempPath(), "functions-worker-bench-models"),
     };
 

@@ -18,6 +18,7 @@ public sealed class OcrJobTests(AzuriteFixture azurite)
         ["Pipelines:Ocr:Enabled"] = "true",
         ["Models:ocr-det:Source"] = "file://" + Path.Combine(Assets, "ch_PP-OCRv4_det_infer.onnx"),
         ["Models:ocr-rec:Source"] = "file://" + Path.Combine(Assets, "ch_PP-OCRv4_rec_infer.onnx"),
+        ["Models:ocr-dict:Source"] = "file://" + Path.Combine(Assets, "ppocr_keys_v1.txt"),
         ["Inference:ModelCacheDirectory"] = Directory.CreateTempSubdirectory("ocr-cache-").FullName,
         ["Inference:Device"] = "cpu",
     };
@@ -42,7 +43,10 @@ public sealed class OcrJobTests(AzuriteFixture azurite)
         var status = await worker.Http.GetFromJsonAsync<JsonObject>("/api/status");
         var models = status!["inference"]!["models"]!.AsArray();
         Assert.All(models, m => Assert.Equal("Ready", m!["state"]!.GetValue<string>()));
-        Assert.Equal(2, models.Count);
+        Assert.Equal(3, models.Count);
+        var dictionary = models.Single(m => m!["name"]!.GetValue<string>() == "ocr-dict")!;
+        Assert.Equal("File", dictionary["kind"]!.GetValue<string>());
+        Assert.Equal("28b2362ad4ab2dc38769aa72feb535e3a9ddb3fd2a7585a05920e6393b1dc7f7", dictionary["sha256"]!.GetValue<string>());
     }
 
     [Fact]

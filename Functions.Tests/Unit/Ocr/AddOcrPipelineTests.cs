@@ -13,17 +13,16 @@ namespace Functions.Tests.Unit.Ocr;
 public sealed class AddOcrPipelineTests
 {
     [Fact]
-    public async Task Defaults_ResolveTheNpmDictionary_AndRegisterTheOcrPipeline()
+    public async Task Defaults_NeedTheTwoModelsAndTheDictionaryFromTheCatalog_AndRegisterTheOcrPipeline()
     {
         using var host = Build([]);
         await host.StartAsync();
 
         var pipeline = Assert.Single(host.Services.GetServices<IPipeline>());
         Assert.Equal("ocr", pipeline.Name);
-        Assert.Equal(["ocr-det", "ocr-rec"], pipeline.RequiredModels);
+        Assert.Equal(["ocr-det", "ocr-rec", "ocr-dict"], pipeline.RequiredModels);
         var options = host.Services.GetRequiredService<IOptions<OcrOptions>>().Value;
-        Assert.True(Path.IsPathFullyQualified(options.DictionaryPath));
-        Assert.True(File.Exists(options.DictionaryPath));
+        Assert.Equal("ocr-dict", options.Dictionary);
         Assert.Equal(960, options.MaxSide);
         await host.StopAsync();
     }
@@ -35,20 +34,21 @@ public sealed class AddOcrPipelineTests
         {
             ["Pipelines:Ocr:DetectionModel"] = "det-v5",
             ["Pipelines:Ocr:RecognitionModel"] = "rec-v5",
+            ["Pipelines:Ocr:Dictionary"] = "keys-v5",
         });
         await host.StartAsync();
 
-        Assert.Equal(["det-v5", "rec-v5"], host.Services.GetServices<IPipeline>().Single().RequiredModels);
+        Assert.Equal(["det-v5", "rec-v5", "keys-v5"], host.Services.GetServices<IPipeline>().Single().RequiredModels);
         await host.StopAsync();
     }
 
     [Fact]
-    public async Task MissingDictionary_FailsStartup_NamingTheSetting()
+    public async Task EmptyDictionaryName_FailsStartup_NamingTheSetting()
     {
-        using var host = Build(new() { ["Pipelines:Ocr:DictionaryPath"] = "/nonexistent/keys.txt" });
+        using var host = Build(new() { ["Pipelines:Ocr:Dictionary"] = "" });
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
-        Assert.Contains("Pipelines:Ocr:DictionaryPath", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Pipelines:Ocr:Dictionary", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class AddOcrPipelineTests
         // The catalog names every model these tests' pipelines may require, so the start-up check passes.
         builder.Services.Configure<ModelCatalogOptions>(catalog =>
         {
-            foreach (var name in new[] { "ocr-det", "ocr-rec", "det-v5", "rec-v5" })
+            foreach (var name in new[] { "ocr-det", "ocr-rec", "ocr-dict", "det-v5", "rec-v5", "keys-v5" })
             {
                 catalog.Models[name] = new ModelOptions { Source = "file:///unused.onnx" };
             }

