@@ -1,5 +1,4 @@
 using FunctionsWorker.Hosting;
-using FunctionsWorker.Triggers.Http;
 
 // The container's HEALTHCHECK: one HTTP probe, no host built.
 if (ProbeCommand.TryGetProbe(args, out var probe))
@@ -7,9 +6,5 @@ if (ProbeCommand.TryGetProbe(args, out var probe))
     return await ProbeCommand.RunAsync(probe, Console.Out);
 }
 
-var builder = FunctionsWorkerHost.CreateBuilder(new WebApplicationOptions { Args = args });
-builder.AddFunctionsWorker();
-
-var app = builder.Build();
-app.MapFunctions();
-return await app.RunWorkerAsync();
+// Build and run inside one error boundary: a bad setting, a bad settings file or a port in use is one line and exit code 1.
+return await FunctionsWorkerHost.RunAsync(args);

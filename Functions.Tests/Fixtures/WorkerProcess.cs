@@ -46,15 +46,24 @@ public sealed partial class WorkerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the worker in an empty content root with the given app settings as environment variables.</summary>
-    public static WorkerProcess Start(IDictionary<string, string> settings, int? port = null)
+    public static WorkerProcess Start(IDictionary<string, string> settings, int? port = null) => Start(settings, new Dictionary<string, string>(), port);
+
+    /// <summary>Starts the worker in a content root holding <paramref name="files"/> (name → text: host.json, local.settings.json).</summary>
+    public static WorkerProcess Start(IDictionary<string, string> settings, IDictionary<string, string> files, int? port = null)
     {
         var chosenPort = port ?? FreePort();
+        var contentRoot = Directory.CreateTempSubdirectory("worker-e2e-").FullName;
+        foreach (var (name, text) in files)
+        {
+            File.WriteAllText(Path.Combine(contentRoot, name), text);
+        }
+
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Directory.CreateTempSubdirectory("worker-e2e-").FullName,
+            WorkingDirectory = contentRoot,
         };
         start.ArgumentList.Add(WorkerDll);
         start.Environment["PORT"] = chosenPort.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -79,7 +79,7 @@ public sealed class SettingsTests
         Assert.Equal(7071, FunctionsConfiguration.ResolvePort(Config(new())));
         Assert.Equal(7200, FunctionsConfiguration.ResolvePort(Config(new() { ["Host:LocalHttpPort"] = "7200" })));
         Assert.Equal(8080, FunctionsConfiguration.ResolvePort(Config(new() { ["Host:LocalHttpPort"] = "7200", ["PORT"] = "8080" })));
-        var error = Assert.Throws<InvalidOperationException>(() => FunctionsConfiguration.ResolvePort(Config(new() { ["PORT"] = "eighty" })));
+        var error = Assert.Throws<InvalidConfigurationException>(() => FunctionsConfiguration.ResolvePort(Config(new() { ["PORT"] = "eighty" })));
         Assert.Contains("PORT", error.Message, StringComparison.Ordinal);
     }
 

@@ -32,10 +32,19 @@ public static class FunctionsConfiguration
     /// <summary>host.json under <c>AzureFunctionsJobHost</c>; its <c>logging.logLevel</c> also drives the logger filters, as in Functions.</summary>
     internal static IEnumerable<KeyValuePair<string, string?>> ReadHostJson(string path)
     {
-        var pairs = new ConfigurationBuilder().AddJsonFile(path, optional: false, reloadOnChange: false).Build()
-            .AsEnumerable()
-            .Where(pair => pair.Value is not null)
-            .ToArray();
+        KeyValuePair<string, string?>[] pairs;
+        try
+        {
+            pairs = new ConfigurationBuilder().AddJsonFile(path, optional: false, reloadOnChange: false).Build()
+                .AsEnumerable()
+                .Where(pair => pair.Value is not null)
+                .ToArray();
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new InvalidConfigurationException(DescribeJsonError("host.json", ex), ex);
+        }
+
         return pairs.Select(pair => KeyValuePair.Create($"{HostJsonPrefix}:{pair.Key}", pair.Value))
             .Concat(pairs
                 .Where(pair => pair.Key.StartsWith("logging:logLevel:", StringComparison.OrdinalIgnoreCase))
@@ -44,9 +53,34 @@ public static class FunctionsConfiguration
 
     internal static Dictionary<string, string?> ReadLocalSettings(string json)
     {
+        try
+        {
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            return ReadLocalSettings(document.RootElement);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidConfigurationException(DescribeJsonError("local.settings.json", ex), ex);
+        }
+    }
+
+    private static Dictionary<string, string?> ReadLocalSettings(JsonElement root)
+    {
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        using var document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        if (document.RootElement.TryGetProperty("Values", out var values))
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidConfigurationException($"local.settings.json must be a JSON object like {{ \"Values\": {{ ... }} }}, got {Kind(root)}.");
+        }
+
+        foreach (var section in new[] { "Values", "Host" })
+        {
+            if (root.TryGetProperty(section, out var value) && value.ValueKind != JsonValueKind.Object)
+            {
+                throw new InvalidConfigurationException($"local.settings.json {section} must be a JSON object of settings, got {Kind(value)}.");
+            }
+        }
+
+        if (root.TryGetProperty("Values", out var values))
         {
             foreach (var value in values.EnumerateObject())
             {
@@ -56,7 +90,7 @@ public static class FunctionsConfiguration
             }
         }
 
-        if (document.RootElement.TryGetProperty("Host", out var host))
+        if (root.TryGetProperty("Host", out var host))
         {
             foreach (var value in host.EnumerateObject())
             {
@@ -78,11 +112,41 @@ public static class FunctionsConfiguration
                 continue;
             }
 
+            var source = key == "PORT" ? "PORT" : "local.settings.json Host.LocalHttpPort";
             return int.TryParse(raw, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535
                 ? port
-                : throw new InvalidOperationException($"Setting '{key}' must be a TCP port between 0 and 65535, got '{raw}'.");
+                : throw new InvalidConfigurationException($"{source} must be a TCP port between 0 and 65535, got '{Shorten(raw)}'.");
         }
 
         return 7071;
     }
+
+    /// <summary>A setting's value for an error message: short enough for one line.</summary>
+    internal static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "...";
+
+    /// <summary>One line for a file that is not valid JSON: where (1-based, as editors count) and why, never its content.</summary>
+    private static string DescribeJsonError(string file, Exception error)
+    {
+        for (var inner = error; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is JsonException json)
+            {
+                var reason = json.Message;
+                var cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
+                reason = (cut >= 0 ? reason[..cut] : reason).Trim();
+                var where = json.LineNumber is { } line ? $" at line {line + 1}, position {(json.BytePositionInLine ?? 0) + 1}" : string.Empty;
+                return $"{file} is not valid JSON{where}: {reason}";
+            }
+
+            if (inner is FormatException format && inner.InnerException is null)
+            {
+                // The configuration reader's own objection, for example a key given twice (keys ignore case).
+                return $"{file} is not valid: {format.Message}";
+            }
+        }
+
+        return $"{file} could not be read: {error.Message}";
+    }
+
+    private static string Kind(JsonElement element) => element.ValueKind.ToString().ToLowerInvariant();
 }

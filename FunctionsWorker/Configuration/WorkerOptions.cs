@@ -14,7 +14,10 @@ public sealed class WorkerOptions
     /// <summary>How often background loops report they are alive; health turns 503 when a loop misses several.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>host.json <c>functionTimeout</c>: the longest one job may run (Functions' dedicated-plan default, 30 minutes).</summary>
+    /// <summary>
+    /// host.json <c>functionTimeout</c>: the longest one job may run (Functions' dedicated-plan default, 30 minutes);
+    /// <c>-1</c> in host.json, <see cref="Timeout.InfiniteTimeSpan"/> here, means no limit.
+    /// </summary>
     public TimeSpan FunctionTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Consecutive worker faults after which the worker stops fetching for <see cref="CircuitBreakDuration"/>.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsWorker.Health;
 
@@ -9,6 +10,7 @@ public static class HealthServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptionsWithValidateOnStart<WarmupOptions>().BindConfiguration(WarmupOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WarmupOptions>, WarmupOptionsValidator>());
         services.TryAddSingleton<WorkerState>();
         services.TryAddSingleton<WorkerHealth>();
         services.AddHostedService<WarmupService>();

@@ -11,6 +11,7 @@ using FunctionsWorker.Pipelines.Thumbnail;
 using FunctionsWorker.Storage;
 using FunctionsWorker.Triggers.Http;
 using FunctionsWorker.Triggers.Queue;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 
 namespace FunctionsWorker.Hosting;
@@ -21,6 +22,49 @@ namespace FunctionsWorker.Hosting;
 /// </summary>
 public static class FunctionsWorkerHost
 {
+    /// <summary>
+    /// Builds and runs the worker inside one error boundary: a bad setting or settings file, or a port in use, ends
+    /// it with exit code 1 and one line naming the setting or file; anything else that stops the start is logged with
+    /// its stack trace (a defect) and also exits 1. A background service that fails and stops the host exits 1 too.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        WebApplication? app = null;
+        int? port = null;
+        try
+        {
+            var builder = CreateBuilder(new WebApplicationOptions { Args = args });
+            builder.AddFunctionsWorker();
+            port = FunctionsConfiguration.ResolvePort(builder.Configuration);
+            app = builder.Build();
+            app.MapFunctions();
+            return await app.RunWorkerAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Not the app's loggers: the failure may come before they exist, or from the settings that configure them.
+            using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(ConfigureConsole));
+            var logger = loggers.CreateLogger("FunctionsWorker");
+            if (StartupError.Describe(ex, port) is { } line)
+            {
+                Log.InvalidConfiguration(logger, line);
+            }
+            else
+            {
+                Log.StartFailed(logger, ex.Message, ex);
+            }
+
+            return 1;
+        }
+        finally
+        {
+            if (app is not null)
+            {
+                await app.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>
     /// The worker's web application builder: the slim builder (no HTTPS, IIS or static files to set up) with
     /// configuration reload off. Reload watches the whole content root, which costs hundreds of milliseconds on
@@ -48,13 +92,12 @@ public static class FunctionsWorkerHost
         }
 
         builder.WebHost.UseUrls($"http://0.0.0.0:{FunctionsConfiguration.ResolvePort(builder.Configuration)}");
-        builder.Logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "HH:mm:ss.fff ";
-            console.UseUtcTimestamp = true;
-            console.IncludeScopes = true;
-        });
+        builder.Logging.AddSimpleConsole(ConfigureConsole);
+
+        // The host logs a failed start and a failed background service at Error with the whole stack; the worker
+        // says the same in one line (RunAsync, RunWorkerAsync), and a failed background service is still logged by
+        // the host at Critical, with its stack, as it stops.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
         // Pipelines run CPU-bound work on pool threads; a floor above the core count keeps lease renewals,
         // the listener and the HTTP triggers from waiting for the pool's slow thread injection.
@@ -78,26 +121,68 @@ public static class FunctionsWorkerHost
             .AddQueueTrigger()
             .AddHttpTriggers();
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>((host, worker) =>
-            host.ShutdownTimeout = worker.Value.ShutdownGracePeriod + TimeSpan.FromSeconds(15));
+        {
+            host.ShutdownTimeout = worker.Value.ShutdownGracePeriod + TimeSpan.FromSeconds(15);
+            // Stated rather than left to the default: a loop that died must not leave a process that looks alive.
+            host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
+        });
         return builder;
     }
 
-    /// <summary>Runs the worker; a configuration error ends it with exit code 1 and a message naming the setting.</summary>
+    /// <summary>
+    /// Starts the worker, waits for SIGTERM or Ctrl-C and stops it: 0 after a normal stop, 1 when a background service
+    /// failed and stopped the host (the host itself would end such a run with 0). A failed start is thrown, after
+    /// stopping what did start; <see cref="RunAsync"/> turns it into one line and exit code 1. The caller disposes.
+    /// </summary>
     public static async Task<int> RunWorkerAsync(this WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FunctionsWorker");
+
+        // Logged once listening: resolving the storage clients and pipelines must not delay the first health answer.
+        app.Lifetime.ApplicationStarted.Register(() => LogStartup(app, logger));
         try
         {
-            // Logged once listening: resolving the storage clients and pipelines must not delay the first health answer.
-            app.Lifetime.ApplicationStarted.Register(() => LogStartup(app, logger));
-            await app.RunAsync().ConfigureAwait(false);
-            return 0;
+            await app.StartAsync().ConfigureAwait(false);
         }
-        catch (OptionsValidationException ex)
+        catch (Exception start) when (!StartupError.IsRefusedSetting(start))
         {
-            Log.InvalidConfiguration(logger, string.Join(" ", ex.Failures));
+            // Stopped, not just disposed: background services that did start then end as in a normal stop, instead of
+            // reporting their cancellation as a failure of their own (a misleading second error after the real one).
+            // A refused setting fails before any service starts, so there is nothing to stop.
+            await StopAfterFailedStartAsync(app, logger).ConfigureAwait(false);
+            throw;
+        }
+
+        await app.WaitForShutdownAsync().ConfigureAwait(false);
+        var failed = app.Services.GetServices<IHostedService>().OfType<BackgroundService>()
+            .FirstOrDefault(service => service.ExecuteTask is { IsFaulted: true });
+        if (failed?.ExecuteTask?.Exception?.GetBaseException() is { } error)
+        {
+            Log.BackgroundServiceFailed(logger, failed.GetType().Name, error.Message);
             return 1;
         }
+
+        return 0;
+    }
+
+    private static async Task StopAfterFailedStartAsync(WebApplication app, ILogger logger)
+    {
+        try
+        {
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.StopAfterFailedStartFailed(logger, ex.Message);
+        }
+    }
+
+    private static void ConfigureConsole(SimpleConsoleFormatterOptions console)
+    {
+        console.SingleLine = true;
+        console.TimestampFormat = "HH:mm:ss.fff ";
+        console.UseUtcTimestamp = true;
+        console.IncludeScopes = true;
     }
 
     private static void LogStartup(WebApplication app, ILogger logger)
@@ -110,6 +195,7 @@ public static class FunctionsWorkerHost
             services.GetRequiredService<IOptions<HttpOptions>>().Value.RoutePrefix,
             services.GetRequiredService<StorageClients>().AccountName, storage.JobsQueueName,
             string.Join(", ", services.GetRequiredService<PipelineRegistry>().Names.Order(StringComparer.Ordinal)),
-            worker.FunctionTimeout, worker.ShutdownGracePeriod);
+            worker.FunctionTimeout == Timeout.InfiniteTimeSpan ? "unlimited" : TimeSpanSetting.Format(worker.FunctionTimeout),
+            worker.ShutdownGracePeriod);
     }
 }

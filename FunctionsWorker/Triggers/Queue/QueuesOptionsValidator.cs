@@ -1,3 +1,4 @@
+using FunctionsWorker.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace FunctionsWorker.Triggers.Queue;
@@ -23,14 +24,11 @@ internal sealed class QueuesOptionsValidator : IValidateOptions<QueuesOptions>
             errors.Add($"host.json extensions.queues.maxDequeueCount must be at least 1, got {options.MaxDequeueCount}.");
         }
 
-        if (options.VisibilityTimeout < TimeSpan.Zero || options.VisibilityTimeout > TimeSpan.FromDays(7))
+        // Azure Storage caps a message's invisibility at 7 days; the poll back-off starts at 100 ms.
+        TimeSpanSetting.CheckRange(errors, "host.json extensions.queues.visibilityTimeout", options.VisibilityTimeout, TimeSpan.Zero, TimeSpan.FromDays(7));
+        if (options.MaxPollingInterval is { } polling)
         {
-            errors.Add($"host.json extensions.queues.visibilityTimeout must be between 00:00:00 and 7.00:00:00, got {options.VisibilityTimeout}.");
-        }
-
-        if (options.MaxPollingInterval is { } polling && polling < TimeSpan.FromMilliseconds(100))
-        {
-            errors.Add($"host.json extensions.queues.maxPollingInterval must be at least 00:00:00.1, got {polling}.");
+            TimeSpanSetting.CheckRange(errors, "host.json extensions.queues.maxPollingInterval", polling, TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
         }
 
         if (!options.IsBase64 && !string.Equals(options.MessageEncoding, "none", StringComparison.OrdinalIgnoreCase))
