@@ -42,6 +42,7 @@ internal static class HostJsonSchema
         "worker.heartbeatInterval",
         "worker.circuitBreakerThreshold",
         "worker.circuitBreakDuration",
+        "worker.poisonMessageTimeToLive",
         "worker.warmup.retryMinimum",
         "worker.warmup.retryMaximum",
         "aggregator.*",
