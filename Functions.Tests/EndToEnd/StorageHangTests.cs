@@ -78,6 +78,8 @@ public sealed class StorageHangTests(ITestOutputHelper output)
     {
         var settings = Settings(azurite);
         settings["Pipelines:Delay:Enabled"] = "true";
+        // Static batches, so all six minute-long jobs are in flight at once.
+        settings["AzureFunctionsJobHost:concurrency:dynamicConcurrencyEnabled"] = "false";
         await using var worker = WorkerProcess.Start(settings);
         await WorkerProcessTests.WaitForHealthAsync(worker);
         await Eventually.HoldsAsync(async () => (await worker.Http.GetAsync("/api/ready")).StatusCode == HttpStatusCode.OK, seconds: 60);

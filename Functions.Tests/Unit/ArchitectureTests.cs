@@ -21,6 +21,7 @@ public sealed partial class ArchitectureTests
         ["Pipelines"],
         ["Pipelines.Delay", "Pipelines.Image", "Pipelines.Ocr", "Pipelines.Thumbnail"],
         ["Jobs"],
+        ["Fleet"],
         ["Triggers.Queue", "Triggers.Http"],
         ["Hosting"],
         [""],

@@ -43,6 +43,8 @@ internal static class HostJsonSchema
         "worker.circuitBreakerThreshold",
         "worker.circuitBreakDuration",
         "worker.poisonMessageTimeToLive",
+        "worker.workerRetention",
+        "worker.stuckLoopThreshold",
         "worker.warmup.retryMinimum",
         "worker.warmup.retryMaximum",
         "aggregator.*",

@@ -30,4 +30,10 @@ public sealed class WorkerOptions
     /// poison with the queue's default week, after which the message and its evidence silently vanish.
     /// </summary>
     public TimeSpan? PoisonMessageTimeToLive { get; set; }
+
+    /// <summary>How long a worker that stopped beating stays in table <c>workers</c> before it is pruned.</summary>
+    public TimeSpan WorkerRetention { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>A loop silent this long makes <c>/api/health</c> 503 so the platform restarts the container.</summary>
+    public TimeSpan StuckLoopThreshold { get; set; } = TimeSpan.FromMinutes(2);
 }

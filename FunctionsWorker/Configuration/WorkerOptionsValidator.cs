@@ -28,6 +28,16 @@ internal sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
             errors.Add($"host.json worker.circuitBreakerThreshold must be at least 1, got {options.CircuitBreakerThreshold}.");
         }
 
+        if (options.WorkerRetention < TimeSpan.FromMinutes(1) || options.WorkerRetention > TimeSpan.FromDays(365))
+        {
+            errors.Add($"host.json worker.workerRetention must be between 00:01:00 and 365.00:00:00, got {options.WorkerRetention}.");
+        }
+
+        if (options.StuckLoopThreshold < TimeSpan.FromSeconds(1) || options.StuckLoopThreshold > TimeSpan.FromHours(1))
+        {
+            errors.Add($"host.json worker.stuckLoopThreshold must be between 00:00:01 and 01:00:00, got {options.StuckLoopThreshold}.");
+        }
+
         if (options.PoisonMessageTimeToLive is { } ttl && (ttl <= TimeSpan.Zero || ttl > TimeSpan.FromDays(7)))
         {
             errors.Add($"host.json worker.poisonMessageTimeToLive must be between 00:00:01 and 7.00:00:00 (leave it unset for never), got {ttl}.");

@@ -6,10 +6,22 @@ namespace FunctionsWorker.Health;
 /// <summary>Liveness and readiness, decided from <see cref="WorkerState"/>.</summary>
 public sealed class WorkerHealth(WorkerState state, IOptions<WorkerOptions> options, TimeProvider time)
 {
-    // Loops beat at least every heartbeatInterval; one storage call with the SDK's retries can take a while longer.
-    private static readonly TimeSpan MinStuckThreshold = TimeSpan.FromMinutes(2);
+    // Loops beat at least every heartbeatInterval; one storage call with the SDK's retries can take a while longer,
+    // hence a floor (worker.stuckLoopThreshold, 2 minutes) under three missed beats.
+    public TimeSpan StuckThreshold => options.Value.HeartbeatInterval * 3 > options.Value.StuckLoopThreshold
+        ? options.Value.HeartbeatInterval * 3
+        : options.Value.StuckLoopThreshold;
 
-    public TimeSpan StuckThreshold => options.Value.HeartbeatInterval * 3 > MinStuckThreshold ? options.Value.HeartbeatInterval * 3 : MinStuckThreshold;
+    /// <summary>
+    /// The worker's phase for the fleet view: <c>warming</c> until warm-up is done, <c>starting</c> while warm but not yet
+    /// taking jobs (storage, listener), <c>ready</c>, <c>circuit-open</c>, <c>draining</c> once shutdown began.
+    /// </summary>
+    public string Phase() =>
+        state.Draining ? "draining"
+        : state.CircuitOpenUntil is { } until && until > time.GetUtcNow() ? "circuit-open"
+        : !state.WarmupComplete ? "warming"
+        : NotReadyReasons().Count == 0 ? "ready"
+        : "starting";
 
     /// <summary>Loops whose last beat is older than <see cref="StuckThreshold"/>: the only reason for a 503 on health.</summary>
     public IReadOnlyList<string> StuckLoops()

@@ -14,8 +14,14 @@ public sealed class WorkerState(TimeProvider time)
     private readonly ConcurrentQueue<RecentError> _recentErrors = new();
     private readonly ConcurrentDictionary<string, long> _outcomes = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _warm = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly object _gate = new();
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string WorkerId { get; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    /// <summary>The worker's informational version, without the source revision.</summary>
+    public static string Version { get; } =
+        System.Reflection.CustomAttributeExtensions.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>(typeof(WorkerState).Assembly)?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
 
@@ -47,9 +53,33 @@ public sealed class WorkerState(TimeProvider time)
 
     public IReadOnlyDictionary<string, DateTimeOffset> Heartbeats => _heartbeats.ToDictionary(p => p.Key, p => p.Value);
 
+    /// <summary>How many jobs the queue trigger lets run at once now (its dynamic concurrency, or its static batch).</summary>
+    public int Concurrency { get; private set; }
+
+    /// <summary>Set once shutdown begins: no more fetching, in-flight jobs finish or are released.</summary>
+    public bool Draining { get; private set; }
+
+    /// <summary>Completes at the next change of warm-up, listener, circuit or draining: the fleet heartbeat writes then.</summary>
+    public Task Changed
+    {
+        get { lock (_gate) { return _changed.Task; } }
+    }
+
     public void SetWarmup(WarmupTaskStatus status) => _warmup[status.Name] = status;
 
-    public void MarkWarm() => _warm.TrySetResult();
+    public void MarkWarm()
+    {
+        _warm.TrySetResult();
+        Signal();
+    }
+
+    public void SetConcurrency(int concurrency) => Concurrency = concurrency;
+
+    public void SetDraining()
+    {
+        Draining = true;
+        Signal();
+    }
 
     public void SetStorage(bool reachable, string? error)
     {
@@ -57,9 +87,37 @@ public sealed class WorkerState(TimeProvider time)
         StorageError = error;
     }
 
-    public void SetListenerRunning(bool running) => ListenerRunning = running;
+    public void SetListenerRunning(bool running)
+    {
+        var changed = ListenerRunning != running;
+        ListenerRunning = running;
+        if (changed)
+        {
+            Signal();
+        }
+    }
 
-    public void SetCircuitOpenUntil(DateTimeOffset? until) => CircuitOpenUntil = until;
+    public void SetCircuitOpenUntil(DateTimeOffset? until)
+    {
+        var changed = CircuitOpenUntil != until;
+        CircuitOpenUntil = until;
+        if (changed)
+        {
+            Signal();
+        }
+    }
+
+    private void Signal()
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            changed = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        changed.TrySetResult();
+    }
 
     public void Beat(string loop) => _heartbeats[loop] = time.GetUtcNow();
 

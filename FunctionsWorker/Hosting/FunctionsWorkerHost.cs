@@ -1,4 +1,5 @@
 using FunctionsWorker.Configuration;
+using FunctionsWorker.Fleet;
 using FunctionsWorker.Health;
 using FunctionsWorker.Imaging;
 using FunctionsWorker.Inference;
@@ -118,6 +119,7 @@ public static class FunctionsWorkerHost
         builder.AddImagePipeline();
         builder.Services
             .AddJobs()
+            .AddFleet()
             .AddQueueTrigger()
             .AddHttpTriggers();
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>((host, worker) =>

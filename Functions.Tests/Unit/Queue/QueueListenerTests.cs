@@ -86,13 +86,38 @@ public sealed class QueueListenerTests
         Assert.Equal(FunctionsWorker.Jobs.JobState.Released, Assert.Single(_jobs.Finished).State);
     }
 
-    private QueueListener Listener(int batchSize, int? newBatchThreshold, TimeSpan? grace = null)
+    [Fact]
+    public async Task DynamicConcurrency_HoldsOnlyWhatItCanStart_PlusOnePrefetched()
+    {
+        for (var i = 0; i < 24; i++)
+        {
+            _queues["jobs"].Add($"ocr {i}");
+        }
+
+        _jobs.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var listener = Listener(batchSize: 16, newBatchThreshold: null, dynamic: true);
+        _state.MarkWarm();
+        await listener.StartAsync(CancellationToken.None);
+
+        // It starts at one job; with the prefetch it holds two messages, never a batch of 16: the rest stays for other workers.
+        await Eventually.HoldsAsync(() => Task.FromResult(_jobs.Ran.Count == 2), 5);
+        await Task.Delay(200);
+        Assert.Equal(22, _queues["jobs"].VisibleCount);
+        Assert.Equal(1, _state.Concurrency);
+
+        _jobs.Gate.SetResult();
+        await Eventually.HoldsAsync(() => Task.FromResult(_queues["jobs"].Count == 0), 10);
+        await listener.StopAsync(CancellationToken.None);
+    }
+
+    private QueueListener Listener(int batchSize, int? newBatchThreshold, TimeSpan? grace = null, bool dynamic = false)
     {
         var queues = Options.Create(new QueuesOptions { BatchSize = batchSize, NewBatchThreshold = newBatchThreshold, MessageEncoding = "none" });
         var worker = Options.Create(new WorkerOptions { ShutdownGracePeriod = grace ?? TimeSpan.FromSeconds(30) });
         var storage = Options.Create(new StorageOptions { JobsQueueName = "jobs" });
         var processor = new QueueProcessor(_jobs, _queues, new ReplySender(_queues, queues), queues, worker, storage, NullLogger<QueueProcessor>.Instance);
-        return new QueueListener(processor, _jobs, _queues, _state, queues, worker, storage, new TestEnvironment(), _time, NullLogger<QueueListener>.Instance);
+        var concurrency = Options.Create(new ConcurrencyOptions { DynamicConcurrencyEnabled = dynamic });
+        return new QueueListener(processor, _jobs, _queues, _state, queues, worker, storage, concurrency, new TestEnvironment(), _time, NullLogger<QueueListener>.Instance);
     }
 
     private sealed class TestEnvironment : IHostEnvironment

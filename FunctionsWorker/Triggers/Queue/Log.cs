@@ -4,8 +4,8 @@ namespace FunctionsWorker.Triggers.Queue;
 internal static partial class Log
 {
     [LoggerMessage(EventId = 2, Level = LogLevel.Information,
-        Message = "Queue listener on {Queue}: batchSize {BatchSize}, newBatchThreshold {NewBatchThreshold}, maxDequeueCount {MaxDequeueCount}, visibilityTimeout {VisibilityTimeout}, maxPollingInterval {MaxPollingInterval}, lease {LeaseDuration}")]
-    public static partial void ListenerStarted(ILogger logger, string queue, int batchSize, int newBatchThreshold, int maxDequeueCount,
+        Message = "Queue listener on {Queue}: concurrency {Concurrency}, batchSize {BatchSize}, newBatchThreshold {NewBatchThreshold}, maxDequeueCount {MaxDequeueCount}, visibilityTimeout {VisibilityTimeout}, maxPollingInterval {MaxPollingInterval}, lease {LeaseDuration}")]
+    public static partial void ListenerStarted(ILogger logger, string queue, string concurrency, int batchSize, int newBatchThreshold, int maxDequeueCount,
         TimeSpan visibilityTimeout, TimeSpan maxPollingInterval, TimeSpan leaseDuration);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Storage unavailable for queue {Queue}, retrying: {Error}")]

@@ -18,6 +18,8 @@ public sealed class QueueListener : BackgroundService
     public const string LoopName = "queue-listener";
 
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
+    private const int MaxMessagesPerReceive = 32;
+    private const int StarvingWorkItemsPerCore = 8;
 
     private readonly QueueProcessor _processor;
     private readonly IJobRunner _jobs;
@@ -28,6 +30,7 @@ public sealed class QueueListener : BackgroundService
     private readonly ILogger<QueueListener> _logger;
     private readonly IMessageQueue _queue;
     private readonly CircuitBreaker _breaker;
+    private readonly ConcurrencyController? _dynamic;
     // Margin after the grace period for the last records, releases and deletes: then even a hanging storage call gives up.
     private static readonly TimeSpan SettleMargin = TimeSpan.FromSeconds(5);
 
@@ -43,6 +46,7 @@ public sealed class QueueListener : BackgroundService
         IOptions<QueuesOptions> queueOptions,
         IOptions<WorkerOptions> worker,
         IOptions<StorageOptions> storage,
+        IOptions<ConcurrencyOptions> concurrency,
         IHostEnvironment environment,
         TimeProvider time,
         ILogger<QueueListener> logger)
@@ -56,6 +60,7 @@ public sealed class QueueListener : BackgroundService
         _logger = logger;
         _queue = queues.Get(storage.Value.JobsQueueName);
         _breaker = new CircuitBreaker(_worker.CircuitBreakerThreshold, _worker.CircuitBreakDuration, time);
+        _dynamic = concurrency.Value.DynamicConcurrencyEnabled ? new ConcurrencyController(concurrency.Value.MaximumFunctionConcurrency, time) : null;
         MaxPollingInterval = _queues.MaxPollingInterval
             ?? (environment.IsDevelopment() ? TimeSpan.FromSeconds(2) : TimeSpan.FromMinutes(1));
     }
@@ -74,8 +79,8 @@ public sealed class QueueListener : BackgroundService
 
         await ConnectAsync(stoppingToken).ConfigureAwait(false);
         _state.SetListenerRunning(true);
-        Log.ListenerStarted(_logger, _queue.Name, _queues.BatchSize, _queues.EffectiveNewBatchThreshold, _queues.MaxDequeueCount,
-            _queues.VisibilityTimeout, MaxPollingInterval, _worker.LeaseDuration);
+        Log.ListenerStarted(_logger, _queue.Name, _dynamic is null ? "static (batchSize, newBatchThreshold)" : "dynamic", _queues.BatchSize,
+            _queues.EffectiveNewBatchThreshold, _queues.MaxDequeueCount, _queues.VisibilityTimeout, MaxPollingInterval, _worker.LeaseDuration);
 
         var polling = new ExponentialBackoff(MinPollingInterval, MaxPollingInterval);
         var storageBackoff = new ExponentialBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
@@ -90,7 +95,8 @@ public sealed class QueueListener : BackgroundService
             }
 
             _state.SetCircuitOpenUntil(null);
-            if (_state.Jobs.Count > _queues.EffectiveNewBatchThreshold)
+            var wanted = Wanted();
+            if (wanted <= 0)
             {
                 // Full up: wait for a job to finish (in heartbeat-sized slices) before fetching more.
                 await _state.Jobs.WaitForOneAsync(_worker.HeartbeatInterval, _time, stoppingToken).ConfigureAwait(false);
@@ -100,7 +106,7 @@ public sealed class QueueListener : BackgroundService
             IReadOnlyList<ReceivedMessage> messages;
             try
             {
-                messages = await _queue.ReceiveAsync(_queues.BatchSize, _worker.LeaseDuration, stoppingToken).ConfigureAwait(false);
+                messages = await _queue.ReceiveAsync(wanted, _worker.LeaseDuration, stoppingToken).ConfigureAwait(false);
                 storageBackoff.Reset();
                 _state.SetStorage(true, null);
             }
@@ -131,10 +137,31 @@ public sealed class QueueListener : BackgroundService
         }
     }
 
+    /// <summary>
+    /// How many messages to fetch now. Static (Functions' semantics): a batch when in-flight jobs are at or below
+    /// newBatchThreshold. Dynamic: what the learned concurrency plus the prefetch leaves room for, at most 32 (the
+    /// service's maximum per receive).
+    /// </summary>
+    private int Wanted()
+    {
+        var inFlight = _state.Jobs.Count;
+        if (_dynamic is null)
+        {
+            _state.SetConcurrency(_queues.EffectiveNewBatchThreshold + _queues.BatchSize);
+            return inFlight > _queues.EffectiveNewBatchThreshold ? 0 : _queues.BatchSize;
+        }
+
+        // A pool with many queued work items per core is starving: more jobs would only slow every one down.
+        _dynamic.Adjust(throttled: ThreadPool.PendingWorkItemCount > Environment.ProcessorCount * StarvingWorkItemsPerCore);
+        _state.SetConcurrency(_dynamic.Limit);
+        return Math.Min(MaxMessagesPerReceive, _dynamic.Capacity - inFlight);
+    }
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         // First stop fetching; in-flight jobs keep running on the separate execution token.
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        _state.SetDraining();
         _state.SetListenerRunning(false);
         _settleDeadline = new CancellationTokenSource(_worker.ShutdownGracePeriod + SettleMargin, _time);
         _settleDeadline.Token.Register(_settle.Cancel);
@@ -191,7 +218,10 @@ public sealed class QueueListener : BackgroundService
             // Yield so the fetch loop hands out the whole batch before any job's synchronous part runs.
             await Task.Yield();
             await using var lease = new MessageLease(_queue, message, _worker.LeaseDuration, _time, _logger, _settle.Token);
+            var started = _time.GetTimestamp();
+            _dynamic?.JobStarted(_state.Jobs.Count);
             var outcome = await _processor.ProcessAsync(message, lease, _execution.Token, _settle.Token).ConfigureAwait(false);
+            _dynamic?.JobCompleted(_time.GetElapsedTime(started));
             if (outcome.Failure == FailureClass.WorkerFault)
             {
                 if (_breaker.RecordFault())

@@ -10,6 +10,8 @@ public static class QueueTriggerServiceCollectionExtensions
     {
         services.AddOptionsWithValidateOnStart<QueuesOptions>().BindConfiguration(QueuesOptions.SectionName);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<QueuesOptions>, QueuesOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<ConcurrencyOptions>().BindConfiguration(ConcurrencyOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConcurrencyOptions>, ConcurrencyOptionsValidator>());
         services.TryAddSingleton<IMessageQueues, AzureMessageQueues>();
         services.TryAddSingleton<ReplySender>();
         services.TryAddSingleton<QueueProcessor>();
