@@ -98,6 +98,16 @@ public sealed class InMemoryMessageQueue(string name, TimeProvider time) : IMess
         }
     }
 
+    public Task<IReadOnlyList<ReceivedMessage>> PeekAsync(int maxMessages, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var now = time.GetUtcNow();
+            return Task.FromResult<IReadOnlyList<ReceivedMessage>>(
+                [.. _entries.Where(e => e.VisibleAt <= now).Take(maxMessages).Select(e => new ReceivedMessage(e.Id, string.Empty, e.Text, e.DequeueCount, e.InsertedOn))]);
+        }
+    }
+
     public Task DeleteAsync(string messageId, string popReceipt, CancellationToken cancellationToken)
     {
         lock (_gate)
@@ -110,11 +120,10 @@ public sealed class InMemoryMessageQueue(string name, TimeProvider time) : IMess
     /// <summary>The time-to-live of the last message sent (null: never expires).</summary>
     public TimeSpan? LastTimeToLive { get; private set; }
 
-    public Task SendAsync(string text, TimeSpan? timeToLive, CancellationToken cancellationToken)
+    public Task<string> SendAsync(string text, TimeSpan? timeToLive, CancellationToken cancellationToken)
     {
         LastTimeToLive = timeToLive;
-        Add(text);
-        return Task.CompletedTask;
+        return Task.FromResult(Add(text));
     }
 
     private Entry Held(string messageId, string popReceipt)

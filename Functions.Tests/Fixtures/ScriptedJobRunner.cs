@@ -60,11 +60,13 @@ public sealed class ScriptedJobRunner : IJobRunner
         return JobOutcome.Failed(Record(envelope), null, reason);
     }
 
-    public Task FinishAsync(JobOutcome outcome, JobState state, CancellationToken cancellationToken)
+    public Task<string> FinishAsync(JobOutcome outcome, JobState state, CancellationToken cancellationToken)
     {
         Finished.Enqueue((outcome.Record.JobId, state));
-        return Task.CompletedTask;
+        return Task.FromResult(outcome.Record.JobId);
     }
+
+    public Task MarkPoisonedAsync(string recordKey, string poisonMessageId, CancellationToken cancellationToken) => Task.CompletedTask;
 
     private static JobRecord Record(JobEnvelope envelope) =>
         new() { JobId = "msg-" + envelope.MessageId, State = JobState.Running, MessageId = envelope.MessageId, Attempt = envelope.DequeueCount };

@@ -19,6 +19,8 @@ public static class FailureClassifier
         // Not the job's own cancellation (the runner handles that first): the storage SDK gave up waiting for an answer.
         OperationCanceledException => (FailureClass.Transient, "timeout"),
         System.Net.Sockets.SocketException => (FailureClass.Transient, "io-error"),
+        // The storage credential could not get a token: storage is unreachable for now, not the job's fault.
+        Azure.Identity.AuthenticationFailedException => (FailureClass.Transient, "storage-unavailable"),
         HttpRequestException or IOException => (FailureClass.Transient, "io-error"),
         OutOfMemoryException or InsufficientExecutionStackException => (FailureClass.WorkerFault, "resource-exhausted"),
         _ => (FailureClass.WorkerFault, "unexpected-error"),

@@ -15,6 +15,9 @@ public enum JobOutcomeKind
     /// <summary>Another delivery of the same jobId holds the job and runs it: this one waits, it is neither run nor failed.</summary>
     InProgress,
 
+    /// <summary>Cancelled on request: not run, or stopped with its partial outputs removed.</summary>
+    Cancelled,
+
     /// <summary>Shutdown's grace ran out while the job ran: it goes back to the queue for another worker.</summary>
     Interrupted,
 }

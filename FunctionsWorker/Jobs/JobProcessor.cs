@@ -75,7 +75,11 @@ public sealed class JobProcessor(
 
             claimed = true;
             Log.JobStarted(logger, job.JobId, envelope.MessageId, envelope.DequeueCount, job.Pipeline, record.QueueWaitMs ?? 0);
-            await RunPipelineAsync(job, cancellationToken).ConfigureAwait(false);
+            if (!await RunCancellableAsync(job, cancellationToken).ConfigureAwait(false))
+            {
+                Log.JobCancelled(logger, job.JobId, envelope.MessageId, envelope.DequeueCount, (long)time.GetElapsedTime(started).TotalMilliseconds);
+                return new JobOutcome(JobOutcomeKind.Cancelled, Elapsed(record, started), job) { Claimed = true };
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -111,18 +115,31 @@ public sealed class JobProcessor(
         return JobOutcome.Failed(record, job, reason);
     }
 
-    public async Task FinishAsync(JobOutcome outcome, JobState next, CancellationToken cancellationToken)
+    public async Task MarkPoisonedAsync(string recordKey, string poisonMessageId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await records.MergeAsync(recordKey, new Dictionary<string, object?> { ["PoisonMessageId"] = poisonMessageId }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (StorageErrors.IsStorageFailure(ex))
+        {
+            // The poison listing then finds the record by jobId only.
+            Log.RecordWriteFailed(logger, recordKey, poisonMessageId, 0, StorageErrors.Describe(ex));
+        }
+    }
+
+    public async Task<string> FinishAsync(JobOutcome outcome, JobState next, CancellationToken cancellationToken)
     {
         var record = outcome.Record;
         var failed = record with
         {
             State = next,
-            CompletedAt = next == JobState.Poisoned ? time.GetUtcNow() : null,
+            CompletedAt = next is JobState.Poisoned or JobState.Cancelled ? time.GetUtcNow() : null,
             ErrorType = outcome.ErrorType,
             ErrorMessage = outcome.Error,
             Permanent = outcome.Failure == FailureClass.Permanent,
         };
-        if (outcome.Kind == JobOutcomeKind.Interrupted)
+        if (outcome.Kind is JobOutcomeKind.Interrupted or JobOutcomeKind.Cancelled)
         {
             Log.JobReleased(logger, record.JobId, record.MessageId ?? string.Empty, record.Attempt, record.DurationMs ?? 0);
         }
@@ -139,16 +156,16 @@ public sealed class JobProcessor(
             if (outcome.Claimed)
             {
                 await records.UpsertAsync(failed, cancellationToken).ConfigureAwait(false);
+                return failed.JobId;
             }
-            else
-            {
-                await RecordUnclaimedAsync(failed, cancellationToken).ConfigureAwait(false);
-            }
+
+            return await RecordUnclaimedAsync(failed, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (StorageErrors.IsStorageFailure(ex) || ex is IOException or TimeoutException)
         {
             // Storage itself is failing; the delivery's own fate still gets decided and logged.
             Log.RecordWriteFailed(logger, record.JobId, record.MessageId ?? string.Empty, record.Attempt, ex.Message);
+            return record.JobId;
         }
     }
 
@@ -162,6 +179,12 @@ public sealed class JobProcessor(
         while (true)
         {
             var stored = await records.GetStoredAsync(job.JobId, cancellationToken).ConfigureAwait(false);
+            if (stored?.Record is { State: JobState.Cancelled } or { CancelRequested: true, State: not JobState.Running })
+            {
+                // Cancelled while it waited in the queue: acknowledged without running.
+                return new JobOutcome(JobOutcomeKind.Cancelled, record, job) { Claimed = true };
+            }
+
             if (stored?.Record is { State: JobState.Succeeded } done)
             {
                 return await IgnoreResendAsync(job, stored, envelope, cancellationToken).ConfigureAwait(false);
@@ -231,7 +254,7 @@ public sealed class JobProcessor(
     /// The failure of a delivery that never held its job: recorded under the jobId unless that would overwrite a job
     /// that succeeded or that another delivery holds; then under <c>msg-&lt;messageId&gt;</c>, its own key.
     /// </summary>
-    private async Task RecordUnclaimedAsync(JobRecord failed, CancellationToken cancellationToken)
+    private async Task<string> RecordUnclaimedAsync(JobRecord failed, CancellationToken cancellationToken)
     {
         if (!failed.JobId.StartsWith("msg-", StringComparison.Ordinal))
         {
@@ -239,11 +262,13 @@ public sealed class JobProcessor(
             var taken = stored?.Record is { State: JobState.Succeeded } or { State: JobState.Running } && stored.Record.MessageId != failed.MessageId;
             if (!taken && await records.TryReplaceAsync(failed, stored?.ETag, cancellationToken).ConfigureAwait(false))
             {
-                return;
+                return failed.JobId;
             }
         }
 
-        await records.UpsertAsync(failed with { JobId = "msg-" + failed.MessageId }, cancellationToken).ConfigureAwait(false);
+        var own = failed with { JobId = "msg-" + failed.MessageId };
+        await records.UpsertAsync(own, cancellationToken).ConfigureAwait(false);
+        return own.JobId;
     }
 
     // Until the body yields a jobId, the record is keyed by the delivery, so even garbage leaves a trace.
@@ -304,7 +329,67 @@ public sealed class JobProcessor(
         }
     }
 
-    private async Task RunPipelineAsync(JobMessage job, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the pipeline while watching the record for a cancellation request (read every half lease, the renewal
+    /// period); false when the job was cancelled, its partial outputs removed.
+    /// </summary>
+    private async Task<bool> RunCancellableAsync(JobMessage job, CancellationToken cancellationToken)
+    {
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var stopWatching = new CancellationTokenSource();
+        var watch = WatchForCancellationAsync(job.JobId, cancel, stopWatching.Token);
+        var written = new List<string>();
+        try
+        {
+            await using var progress = new RecordProgress(records, job.JobId, time, logger);
+            await RunPipelineAsync(job, progress, written, cancel.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            foreach (var name in written)
+            {
+                await blobs.DeleteIfExistsAsync(job.OutputContainer, name, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            return false;
+        }
+        finally
+        {
+            await stopWatching.CancelAsync().ConfigureAwait(false);
+            await watch.ConfigureAwait(false);
+        }
+    }
+
+    private async Task WatchForCancellationAsync(string jobId, CancellationTokenSource cancel, CancellationToken stop)
+    {
+        var period = worker.Value.LeaseDuration / 2;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(period, time, stop).ConfigureAwait(false);
+                try
+                {
+                    if ((await records.GetAsync(jobId, stop).ConfigureAwait(false))?.CancelRequested == true)
+                    {
+                        await cancel.CancelAsync().ConfigureAwait(false);
+                        return;
+                    }
+                }
+                catch (Exception ex) when (StorageErrors.IsStorageFailure(ex) && !stop.IsCancellationRequested)
+                {
+                    // Storage hiccup: look again next period; the job itself is unaffected.
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The job ended first.
+        }
+    }
+
+    private async Task RunPipelineAsync(JobMessage job, IProgress<PipelineProgress> progress, List<string> written, CancellationToken cancellationToken)
     {
         var input = await blobs.ReadInputAsync(job.Input, imaging.Value.MaxInputBytes, cancellationToken).ConfigureAwait(false);
         var pipeline = pipelines.Get(job.Pipeline);
@@ -315,7 +400,10 @@ public sealed class JobProcessor(
         try
         {
             result = await pipeline.RunAsync(
-                new PipelineContext { JobId = job.JobId, InputName = job.Input.Blob, Input = input, Parameters = new PipelineParameters(job.Parameters) },
+                new PipelineContext
+                {
+                    JobId = job.JobId, InputName = job.Input.Blob, Input = input, Parameters = new PipelineParameters(job.Parameters), Progress = progress,
+                },
                 linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -327,6 +415,7 @@ public sealed class JobProcessor(
         foreach (var output in result.Outputs)
         {
             var blobName = job.OutputPrefix + JobMessageParser.BlobName(output.Name, "output file");
+            written.Add(blobName);
             var uri = await blobs.WriteAsync(job.OutputContainer, blobName, output.Content, output.ContentType, cancellationToken).ConfigureAwait(false);
             files.Add(new JsonObject { ["name"] = output.Name, ["uri"] = uri.ToString(), ["contentType"] = output.ContentType });
         }
@@ -340,7 +429,8 @@ public sealed class JobProcessor(
             ["result"] = result.Summary,
         };
 
-        // result.json last: its presence marks the job complete.
+        // result.json last: its presence marks the job complete. From here the job is done: no cancellation.
+        cancellationToken.ThrowIfCancellationRequested();
         await blobs.WriteAsync(job.OutputContainer, job.OutputPrefix + JobBlobs.ResultFileName,
             BinaryData.FromString(document.ToJsonString(ResultJson)), "application/json", cancellationToken, createOnly: true).ConfigureAwait(false);
     }

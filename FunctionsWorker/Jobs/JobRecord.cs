@@ -39,6 +39,25 @@ public sealed record JobRecord
     /// <summary>SHA-256 of the job's content (pipeline, input, output, parameters): tells a re-send with other content from a redelivery.</summary>
     public string? ContentHash { get; init; }
 
+    /// <summary>The stage the pipeline last reported (for example <c>recognize</c>), its fraction done (0-1) and message.</summary>
+    public string? ProgressStage { get; init; }
+
+    public double? ProgressFraction { get; init; }
+
+    public string? ProgressMessage { get; init; }
+
+    /// <summary>Set by <c>DELETE /api/jobs/{jobId}</c>: the job is stopped at its next check and ends <c>Cancelled</c>.</summary>
+    public bool CancelRequested { get; init; }
+
+    /// <summary>How often the job's message was replayed from the poison queue.</summary>
+    public int Replays { get; init; }
+
+    /// <summary>The id of the job's message in <c>&lt;queue&gt;-poison</c>, once poisoned.</summary>
+    public string? PoisonMessageId { get; init; }
+
+    /// <summary>Not stored: set by <c>GET /api/jobs/{jobId}</c> when the worker running the job has gone silent.</summary>
+    public bool? WorkerStale { get; init; }
+
     /// <summary>What happened to a later delivery of this job, when it was not run (for example a re-send whose content was ignored).</summary>
     public string? Note { get; init; }
 }

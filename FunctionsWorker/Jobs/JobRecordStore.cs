@@ -13,6 +13,9 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
     // Table properties hold at most 32K characters; error texts are cut well below that.
     private const int MaxErrorLength = 2048;
 
+    /// <summary>Rows read at most by one listing.</summary>
+    public const int MaxScan = 5000;
+
     private readonly TableClient _table = clients.Tables.GetTableClient(options.Value.JobsTableName);
 
     public Task CreateIfNotExistsAsync(CancellationToken cancellationToken) => _table.CreateIfNotExistsAsync(cancellationToken);
@@ -60,6 +63,93 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
         }
     }
 
+    /// <summary>Sets only the given properties of an existing record (progress, a cancellation request, a note).</summary>
+    public async Task<bool> MergeAsync(string jobId, IReadOnlyDictionary<string, object?> properties, CancellationToken cancellationToken)
+    {
+        var entity = new TableEntity(jobId, RowKey);
+        foreach (var (name, value) in properties)
+        {
+            entity[name] = value;
+        }
+
+        try
+        {
+            await _table.UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Records newest first (by start time), filtered by state, pipeline and start time, at most <paramref name="top"/>;
+    /// <paramref name="before"/> continues a listing after the last record of the previous page. Bounded: at most
+    /// <see cref="MaxScan"/> rows are read per call.
+    /// </summary>
+    public async Task<IReadOnlyList<JobRecord>> ListAsync(JobState? state, string? pipeline, DateTimeOffset? since, DateTimeOffset? before, int top,
+        CancellationToken cancellationToken)
+    {
+        var filters = new List<string> { TableClient.CreateQueryFilter($"RowKey eq {RowKey}") };
+        if (state is { } s)
+        {
+            filters.Add(TableClient.CreateQueryFilter($"State eq {s.ToString()}"));
+        }
+
+        if (pipeline is not null)
+        {
+            filters.Add(TableClient.CreateQueryFilter($"Pipeline eq {pipeline}"));
+        }
+
+        if (since is { } from)
+        {
+            filters.Add(TableClient.CreateQueryFilter($"StartedAt ge {from}"));
+        }
+
+        if (before is { } until)
+        {
+            filters.Add(TableClient.CreateQueryFilter($"StartedAt lt {until}"));
+        }
+
+        var found = new List<JobRecord>();
+        try
+        {
+            await foreach (var entity in _table.QueryAsync<TableEntity>(string.Join(" and ", filters), cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                found.Add(FromEntity(entity));
+                if (found.Count >= MaxScan)
+                {
+                    break;
+                }
+            }
+        }
+        catch (RequestFailedException ex) when (ex.IsMissingTarget())
+        {
+            return [];
+        }
+
+        return [.. found.OrderByDescending(r => r.StartedAt).ThenBy(r => r.JobId, StringComparer.Ordinal).Take(top)];
+    }
+
+    /// <summary>The record of the message now in the poison queue under <paramref name="poisonMessageId"/>.</summary>
+    public async Task<JobRecord?> FindByPoisonMessageIdAsync(string poisonMessageId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var entity in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PoisonMessageId eq {poisonMessageId}"), maxPerPage: 1,
+                               cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                return FromEntity(entity);
+            }
+        }
+        catch (RequestFailedException ex) when (ex.IsMissingTarget())
+        {
+        }
+
+        return null;
+    }
+
     public Task UpsertAsync(JobRecord record, CancellationToken cancellationToken) =>
         StorageErrors.CreatingIfMissingAsync(
             () => _table.UpsertEntityAsync(ToEntity(record), TableUpdateMode.Replace, cancellationToken),
@@ -83,6 +173,12 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
         ["ErrorMessage"] = r.ErrorMessage is { Length: > MaxErrorLength } e ? e[..MaxErrorLength] + "…" : r.ErrorMessage,
         ["Permanent"] = r.Permanent,
         ["ContentHash"] = r.ContentHash,
+        ["ProgressStage"] = r.ProgressStage,
+        ["ProgressFraction"] = r.ProgressFraction,
+        ["ProgressMessage"] = r.ProgressMessage,
+        ["CancelRequested"] = r.CancelRequested,
+        ["Replays"] = r.Replays,
+        ["PoisonMessageId"] = r.PoisonMessageId,
         ["Note"] = r.Note is { Length: > MaxErrorLength } n ? n[..MaxErrorLength] + "…" : r.Note,
     };
 
@@ -105,6 +201,12 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
         ErrorMessage = e.GetString("ErrorMessage"),
         Permanent = e.GetBoolean("Permanent") ?? false,
         ContentHash = e.GetString("ContentHash"),
+        ProgressStage = e.GetString("ProgressStage"),
+        ProgressFraction = e.GetDouble("ProgressFraction"),
+        ProgressMessage = e.GetString("ProgressMessage"),
+        CancelRequested = e.GetBoolean("CancelRequested") ?? false,
+        Replays = e.GetInt32("Replays") ?? 0,
+        PoisonMessageId = e.GetString("PoisonMessageId"),
         Note = e.GetString("Note"),
     };
 }

@@ -8,4 +8,7 @@ public enum JobState
     Retrying,
     Released,
     Poisoned,
+
+    /// <summary>Cancelled by <c>DELETE /api/jobs/{jobId}</c>: not run, or stopped with its partial outputs removed.</summary>
+    Cancelled,
 }

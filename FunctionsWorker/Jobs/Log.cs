@@ -42,4 +42,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 108, Level = LogLevel.Information,
         Message = "Job {JobId}: result.json found by message {MessageId}, dequeue count {DequeueCount}; its Succeeded record is written now, the job is not run again")]
     public static partial void JobCompletionRecorded(ILogger logger, string jobId, string messageId, long dequeueCount);
+
+    [LoggerMessage(EventId = 109, Level = LogLevel.Debug, Message = "Job {JobId}: progress {Stage} not recorded: {Error}")]
+    public static partial void ProgressWriteFailed(ILogger logger, string jobId, string stage, string error);
+
+    [LoggerMessage(EventId = 110, Level = LogLevel.Warning,
+        Message = "Job {JobId} Cancelled on request: message {MessageId}, dequeue count {DequeueCount}, after {DurationMs} ms")]
+    public static partial void JobCancelled(ILogger logger, string jobId, string messageId, long dequeueCount, long durationMs);
 }

@@ -11,4 +11,9 @@ public sealed class PipelineContext
     public required BinaryData Input { get; init; }
 
     public required PipelineParameters Parameters { get; init; }
+
+    /// <summary>Where the pipeline reports its stages; the job record keeps the latest (throttled).</summary>
+    public IProgress<PipelineProgress>? Progress { get; init; }
+
+    public void Report(string stage, double fraction, string? message = null) => Progress?.Report(new PipelineProgress(stage, fraction, message));
 }

@@ -67,6 +67,9 @@ public sealed class JobBlobs(StorageClients clients)
         return blob.Uri;
     }
 
+    public async Task DeleteIfExistsAsync(string container, string blobName, CancellationToken cancellationToken) =>
+        await clients.Blobs.GetBlobContainerClient(container).GetBlobClient(blobName).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+
     public async Task<bool> ExistsAsync(string container, string blobName, CancellationToken cancellationToken)
     {
         var response = await clients.Blobs.GetBlobContainerClient(container).GetBlobClient(blobName).ExistsAsync(cancellationToken).ConfigureAwait(false);

@@ -14,20 +14,22 @@ internal sealed class FunctionKeyFilter(IOptions<HttpOptions> options) : IEndpoi
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var expected = options.Value.FunctionKey;
-        if (string.IsNullOrEmpty(expected))
-        {
-            return await next(context).ConfigureAwait(false);
-        }
+        return string.IsNullOrEmpty(expected) || Matches(context.HttpContext.Request, expected)
+            ? await next(context).ConfigureAwait(false)
+            : Unauthorized();
+    }
 
-        var request = context.HttpContext.Request;
+    internal static bool Matches(HttpRequest request, string expected)
+    {
         var expectedBytes = Encoding.UTF8.GetBytes(expected);
         // A repeated header arrives joined with commas (HTTP's list syntax): compare each part.
         var given = request.Headers["x-functions-key"]
             .SelectMany(value => (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries))
             .Concat(request.Query["code"]);
-        return given.Any(value => value is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(value), expectedBytes))
-            ? await next(context).ConfigureAwait(false)
-            : TypedResults.Problem("A function key is required: send it as the x-functions-key header or the code query parameter.",
-                statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
+        return given.Any(value => value is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(value), expectedBytes));
     }
+
+    internal static IResult Unauthorized() =>
+        TypedResults.Problem("A function key is required: send it as the x-functions-key header or the code query parameter.",
+            statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
 }

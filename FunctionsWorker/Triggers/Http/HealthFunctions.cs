@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using Azure;
 using Microsoft.Extensions.Options;
 using FunctionsWorker.Health;
@@ -10,8 +9,7 @@ namespace FunctionsWorker.Triggers.Http;
 /// <summary>HTTP triggers <c>/health</c> (liveness), <c>/ready</c> (readiness) and <c>/status</c> (everything an operator asks).</summary>
 public static class HealthFunctions
 {
-    public static readonly string Version =
-        typeof(HealthFunctions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+    public static string Version => WorkerState.Version;
 
     public static RouteGroupBuilder MapHealthFunctions(this RouteGroupBuilder group)
     {
@@ -58,12 +56,16 @@ public static class HealthFunctions
         WorkerHealth health,
         StorageClients clients,
         QueueLengths lengths,
+        FleetView fleet,
         IOptions<StorageOptions> storage,
         IEnumerable<IStatusSource> sources,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var (queue, poison) = await lengths.GetAsync(cancellationToken).ConfigureAwait(false);
+        var lengthsRead = lengths.GetAsync(cancellationToken);
+        var fleetRead = fleet.GetAsync(cancellationToken);
+        var (queue, poison) = await lengthsRead.ConfigureAwait(false);
+        var workers = await fleetRead.ConfigureAwait(false);
         var reasons = health.NotReadyReasons();
         using var process = Process.GetCurrentProcess();
         var body = new StatusReport
@@ -83,6 +85,7 @@ public static class HealthFunctions
             Counts = state.Outcomes,
             LastErrors = state.RecentErrors,
             Memory = new MemoryReport(process.WorkingSet64, GC.GetTotalMemory(false)),
+            Fleet = workers is null ? null : FunctionsWorker.Fleet.WorkerRegistry.Summarize(workers),
         };
         foreach (var source in sources)
         {

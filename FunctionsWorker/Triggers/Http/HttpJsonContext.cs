@@ -13,4 +13,9 @@ namespace FunctionsWorker.Triggers.Http;
 [JsonSerializable(typeof(ReadinessReport))]
 [JsonSerializable(typeof(StatusReport))]
 [JsonSerializable(typeof(JobRecord))]
+[JsonSerializable(typeof(JobList))]
+[JsonSerializable(typeof(CancelReport))]
+[JsonSerializable(typeof(ReplayReport))]
+[JsonSerializable(typeof(IReadOnlyList<FunctionsWorker.Triggers.Queue.PoisonedMessage>))]
+[JsonSerializable(typeof(IReadOnlyList<FunctionsWorker.Fleet.WorkerRow>))]
 internal sealed partial class HttpJsonContext : JsonSerializerContext;

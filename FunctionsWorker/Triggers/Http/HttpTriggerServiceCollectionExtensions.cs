@@ -19,7 +19,9 @@ public static class HttpTriggerServiceCollectionExtensions
         });
         services.AddProblemDetails();
         services.TryAddSingleton<FunctionKeyFilter>();
+        services.TryAddSingleton<AdminKeyFilter>();
         services.TryAddSingleton<QueueLengths>();
+        services.TryAddSingleton<FleetView>();
         return services;
     }
 
@@ -30,6 +32,8 @@ public static class HttpTriggerServiceCollectionExtensions
         var group = app.MapGroup(prefix.Length == 0 ? "/" : "/" + prefix);
         group.MapHealthFunctions();
         group.MapJobFunctions();
+        group.MapPoisonFunctions();
+        group.MapFleetFunctions();
         return app;
     }
 }

@@ -37,6 +37,9 @@ public sealed record StatusReport
 
     public required MemoryReport Memory { get; init; }
 
+    /// <summary>Workers ready, stale and in all, from table <c>workers</c> (null when storage did not answer in time).</summary>
+    public FunctionsWorker.Fleet.FleetSummary? Fleet { get; init; }
+
     [JsonExtensionData]
     public Dictionary<string, JsonElement> Sections { get; } = new(StringComparer.Ordinal);
 }

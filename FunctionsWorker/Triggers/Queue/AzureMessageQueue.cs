@@ -23,14 +23,31 @@ internal sealed class AzureMessageQueue(QueueClient queue) : IMessageQueue
         return receipt.Value.PopReceipt;
     }
 
+    public async Task<IReadOnlyList<ReceivedMessage>> PeekAsync(int maxMessages, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var messages = (await queue.PeekMessagesAsync(maxMessages, cancellationToken).ConfigureAwait(false)).Value;
+            return Array.ConvertAll(messages, m => new ReceivedMessage(m.MessageId, string.Empty, m.MessageText, m.DequeueCount, m.InsertedOn));
+        }
+        catch (Azure.RequestFailedException ex) when (ex.IsMissingTarget())
+        {
+            return [];
+        }
+    }
+
     public Task DeleteAsync(string messageId, string popReceipt, CancellationToken cancellationToken) =>
         queue.DeleteMessageAsync(messageId, popReceipt, cancellationToken);
 
     // The service's "never expires" is a time-to-live of -1 second.
     private static readonly TimeSpan Forever = TimeSpan.FromSeconds(-1);
 
-    public Task SendAsync(string text, TimeSpan? timeToLive, CancellationToken cancellationToken) =>
-        StorageErrors.CreatingIfMissingAsync(
-            () => queue.SendMessageAsync(text, visibilityTimeout: null, timeToLive: timeToLive ?? Forever, cancellationToken),
-            () => queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
+    public async Task<string> SendAsync(string text, TimeSpan? timeToLive, CancellationToken cancellationToken)
+    {
+        string? id = null;
+        await StorageErrors.CreatingIfMissingAsync(
+            async () => id = (await queue.SendMessageAsync(text, visibilityTimeout: null, timeToLive: timeToLive ?? Forever, cancellationToken).ConfigureAwait(false)).Value.MessageId,
+            () => queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return id!;
+    }
 }

@@ -19,6 +19,10 @@ public interface IMessageQueue
 
     Task DeleteAsync(string messageId, string popReceipt, CancellationToken cancellationToken);
 
+    /// <summary>Up to 32 visible messages, without taking them (no pop receipt, dequeue count unchanged).</summary>
+    Task<IReadOnlyList<ReceivedMessage>> PeekAsync(int maxMessages, CancellationToken cancellationToken);
+
     /// <summary>Adds a message, creating the queue first if it does not exist; a null <paramref name="timeToLive"/> never expires.</summary>
-    Task SendAsync(string text, TimeSpan? timeToLive, CancellationToken cancellationToken);
+    /// <returns>The new message's id.</returns>
+    Task<string> SendAsync(string text, TimeSpan? timeToLive, CancellationToken cancellationToken);
 }

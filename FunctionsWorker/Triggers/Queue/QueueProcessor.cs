@@ -32,19 +32,24 @@ public sealed class QueueProcessor(
     {
         var outcome = await RunAsync(message, execution).ConfigureAwait(false);
         var fate = Decide(outcome, message.DequeueCount);
-        if (outcome.Kind is JobOutcomeKind.Failed or JobOutcomeKind.Interrupted)
+        var recordKey = outcome.Record.JobId;
+        if (outcome.Kind is JobOutcomeKind.Failed or JobOutcomeKind.Interrupted or JobOutcomeKind.Cancelled)
         {
-            await jobs.FinishAsync(outcome, fate.State, settle).ConfigureAwait(false);
+            recordKey = await jobs.FinishAsync(outcome, fate.State, settle).ConfigureAwait(false);
         }
 
-        if (outcome.Job?.ReplyTo is not null && (outcome.Kind == JobOutcomeKind.Succeeded || fate.State == JobState.Poisoned) &&
+        if (outcome.Job?.ReplyTo is not null && (outcome.Kind == JobOutcomeKind.Succeeded || fate.State is JobState.Poisoned or JobState.Cancelled) &&
             !await ReplyAsync(outcome, fate, settle).ConfigureAwait(false))
         {
             // A success whose reply failed comes back, and its redelivery (already succeeded) sends the reply again.
             fate = fate.State == JobState.Succeeded ? MessageFate.Release(JobState.Succeeded, _options.VisibilityTimeout) : fate;
         }
 
-        await SettleAsync(lease, fate, settle).ConfigureAwait(false);
+        if (await SettleAsync(lease, fate, settle).ConfigureAwait(false) is { } poisonMessageId)
+        {
+            await jobs.MarkPoisonedAsync(recordKey, poisonMessageId, settle).ConfigureAwait(false);
+        }
+
         return outcome;
     }
 
@@ -60,6 +65,7 @@ public sealed class QueueProcessor(
         var fate = outcome.Kind switch
         {
             JobOutcomeKind.Succeeded => MessageFate.Delete,
+            JobOutcomeKind.Cancelled => new MessageFate(MessageFateKind.Delete, JobState.Cancelled),
             JobOutcomeKind.Unfinished => MessageFate.Release(JobState.Succeeded, _options.VisibilityTimeout),
             JobOutcomeKind.Interrupted => MessageFate.Release(JobState.Released, TimeSpan.Zero),
             JobOutcomeKind.InProgress => MessageFate.Release(JobState.Running, workerOptions.Value.LeaseDuration),
@@ -117,13 +123,14 @@ public sealed class QueueProcessor(
         }
     }
 
-    private async Task SettleAsync(MessageLease lease, MessageFate fate, CancellationToken settle)
+    /// <summary>Deletes, releases or poisons the message; returns its id in the poison queue when it was moved there.</summary>
+    private async Task<string?> SettleAsync(MessageLease lease, MessageFate fate, CancellationToken settle)
     {
         if (lease.Lost)
         {
             // The message was gone or taken by another worker mid-job: nothing of it is ours to delete or release.
             Log.SettleSkipped(logger, lease.MessageId, lease.DequeueCount, fate.Kind);
-            return;
+            return null;
         }
 
         switch (fate.Kind)
@@ -131,16 +138,16 @@ public sealed class QueueProcessor(
             case MessageFateKind.Poison:
                 // The original text, unchanged, so a replay is a plain re-enqueue. Sent before the delete: if the settle
                 // bound cuts in between, the message comes back and is poisoned again, never lost.
-                await _poison!.SendAsync(lease.Text, workerOptions.Value.PoisonMessageTimeToLive, settle).ConfigureAwait(false);
+                var poisonMessageId = await _poison!.SendAsync(lease.Text, workerOptions.Value.PoisonMessageTimeToLive, settle).ConfigureAwait(false);
                 await lease.DeleteAsync().ConfigureAwait(false);
                 Log.MovedToPoison(logger, lease.MessageId, lease.DequeueCount, _poison.Name);
-                break;
+                return poisonMessageId;
             case MessageFateKind.Delete:
                 await lease.DeleteAsync().ConfigureAwait(false);
-                break;
+                return null;
             default:
                 await lease.ReleaseAsync(fate.Delay).ConfigureAwait(false);
-                break;
+                return null;
         }
     }
 }

@@ -15,6 +15,7 @@ public static class QueueTriggerServiceCollectionExtensions
         services.TryAddSingleton<IMessageQueues, AzureMessageQueues>();
         services.TryAddSingleton<ReplySender>();
         services.TryAddSingleton<QueueProcessor>();
+        services.TryAddSingleton<PoisonQueueAdmin>();
         services.AddHostedService<QueueListener>();
         return services;
     }

@@ -1,0 +1,56 @@
+using FunctionsWorker.Storage;
+using FunctionsWorker.Triggers.Queue;
+
+namespace FunctionsWorker.Triggers.Http;
+
+/// <summary>HTTP triggers for the poison queue: list with reasons, replay, delete.</summary>
+public static class PoisonFunctions
+{
+    public static RouteGroupBuilder MapPoisonFunctions(this RouteGroupBuilder group)
+    {
+        group.MapGet("/poison", ListAsync).AddEndpointFilter<FunctionKeyFilter>().WithName("ListPoison");
+        group.MapPost("/poison/replay", ReplayAsync).AddEndpointFilter<AdminKeyFilter>().WithName("ReplayPoison");
+        group.MapDelete("/poison/{messageId}", DeleteAsync).AddEndpointFilter<AdminKeyFilter>().WithName("DeletePoison");
+        return group;
+    }
+
+    internal static async Task<IResult> ListAsync(PoisonQueueAdmin poison, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return TypedResults.Json(await poison.ListAsync(cancellationToken).ConfigureAwait(false), HttpJsonContext.Default.IReadOnlyListPoisonedMessage);
+        }
+        catch (Exception ex) when (StorageErrors.IsStorageFailure(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            return JobFunctions.Unavailable(ex);
+        }
+    }
+
+    /// <summary>All poisoned messages, or those of <paramref name="jobId"/>, or the one <paramref name="messageId"/>, back to the jobs queue unchanged.</summary>
+    internal static async Task<IResult> ReplayAsync(PoisonQueueAdmin poison, string? jobId, string? messageId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var replayed = await poison.ReplayAsync(jobId, messageId, cancellationToken).ConfigureAwait(false);
+            return TypedResults.Json(new ReplayReport(replayed.Count, replayed), HttpJsonContext.Default.ReplayReport);
+        }
+        catch (Exception ex) when (StorageErrors.IsStorageFailure(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            return JobFunctions.Unavailable(ex);
+        }
+    }
+
+    internal static async Task<IResult> DeleteAsync(string messageId, PoisonQueueAdmin poison, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await poison.DeleteAsync(messageId, cancellationToken).ConfigureAwait(false)
+                ? TypedResults.NoContent()
+                : TypedResults.Problem($"No message '{messageId}' in the poison queue.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        }
+        catch (Exception ex) when (StorageErrors.IsStorageFailure(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            return JobFunctions.Unavailable(ex);
+        }
+    }
+}
