@@ -77,6 +77,32 @@ public sealed class IdentityStorageTests(AzuriteOAuthFixture fixture) : IClassFi
         Assert.DoesNotContain("not-a-jwt", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task NoTokenAtAll_IsAStorageFailure_TheWorkerStaysUpAndNotReady()
+    {
+        // What a managed identity that is not there (wrong clientId, no IMDS) looks like: the credential throws.
+        var credential = new UnavailableCredential();
+        await using var worker = await TestWorker.StartAsync(Azurite, IdentitySettings(new Dictionary<string, string?>
+        {
+            ["Models:weights:Source"] = "blob://models/weights.bin",
+            ["Models:weights:Sha256"] = new string('0', 64),
+            ["Models:weights:Kind"] = "File",
+            ["Inference:ModelCacheDirectory"] = Directory.CreateTempSubdirectory("identity-models-").FullName,
+        }), services => Register(services, credential));
+
+        JsonObject? status = null;
+        await Eventually.HoldsAsync(async () =>
+        {
+            status = await worker.Http.GetFromJsonAsync<JsonObject>("/api/status");
+            return status!["storage"]!["reachable"]!.GetValue<bool>() is false
+                && status["inference"]!["models"]![0]!["state"]!.GetValue<string>() == "Failed";
+        });
+        Assert.Contains("no managed identity here", status!["storage"]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("no token for the storage account", status["inference"]!["models"]![0]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await worker.Http.GetAsync("/api/health")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, (await worker.Http.GetAsync("/api/ready")).StatusCode);
+    }
+
     private Dictionary<string, string?> IdentitySettings(Dictionary<string, string?>? extra = null)
     {
         var settings = new Dictionary<string, string?>
@@ -106,6 +132,15 @@ public sealed class IdentityStorageTests(AzuriteOAuthFixture fixture) : IClassFi
         var client = blobs.GetBlobContainerClient(container);
         await client.CreateIfNotExistsAsync();
         await client.GetBlobClient(name).UploadAsync(new BinaryData(content), overwrite: true);
+    }
+
+    private sealed class UnavailableCredential : TokenCredential
+    {
+        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            throw new Azure.Identity.CredentialUnavailableException("no managed identity here");
+
+        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            throw new Azure.Identity.CredentialUnavailableException("no managed identity here");
     }
 
     private sealed class StaticTokenCredential(string token) : TokenCredential
