@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Azure.Core.Pipeline;
 
 namespace Functions.Tests.Fixtures;
 
 /// <summary>
 /// A real Azurite from node_modules on free ports with in-memory persistence, started once per test collection
-/// and stopped when the collection ends.
+/// and stopped when the collection ends. <see cref="WithOAuth"/> starts one that serves HTTPS with a throwaway
+/// certificate and accepts bearer tokens besides the account key.
 /// </summary>
 public sealed partial class AzuriteFixture : IAsyncLifetime
 {
@@ -14,6 +16,7 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
 
     private int[] _requestedPorts = [0, 0, 0];
     private Process? _process;
+    private SelfSignedCertificate? _certificate;
 
     /// <summary>An Azurite that will listen on the given ports, so a worker can be pointed at it before it runs.</summary>
     public static AzuriteFixture OnPorts(int blobPort, int queuePort, int tablePort) => new()
@@ -24,6 +27,14 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
         TablePort = tablePort,
     };
 
+    /// <summary>Azurite over HTTPS with <c>--oauth basic</c> (which needs HTTPS): the identity-based settings' emulator.</summary>
+    public static AzuriteFixture WithOAuth() => new() { _certificate = new SelfSignedCertificate() };
+
+    /// <summary>For clients of an HTTPS Azurite: trusts its certificate. Null for plain HTTP.</summary>
+    public HttpPipelineTransport? Transport { get; private set; }
+
+    public string Scheme => _certificate is null ? "http" : "https";
+
     public int BlobPort { get; private set; }
 
     public int QueuePort { get; private set; }
@@ -31,10 +42,14 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
     public int TablePort { get; private set; }
 
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
-        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};" +
-        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{AccountName};" +
-        $"TableEndpoint=http://127.0.0.1:{TablePort}/{AccountName};";
+        $"DefaultEndpointsProtocol={Scheme};AccountName={AccountName};AccountKey={AccountKey};" +
+        $"BlobEndpoint={BlobServiceUri};QueueEndpoint={QueueServiceUri};TableEndpoint={TableServiceUri};";
+
+    public Uri BlobServiceUri => new($"{Scheme}://127.0.0.1:{BlobPort}/{AccountName}");
+
+    public Uri QueueServiceUri => new($"{Scheme}://127.0.0.1:{QueuePort}/{AccountName}");
+
+    public Uri TableServiceUri => new($"{Scheme}://127.0.0.1:{TablePort}/{AccountName}");
 
     public async Task InitializeAsync()
     {
@@ -59,6 +74,16 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
                  })
         {
             start.ArgumentList.Add(argument);
+        }
+
+        if (_certificate is not null)
+        {
+            foreach (var argument in new[] { "--cert", _certificate.CertificatePath, "--key", _certificate.KeyPath, "--oauth", "basic" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            Transport = _certificate.CreateTransport();
         }
 
         var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -121,8 +146,10 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
         }
 
         _process?.Dispose();
+        _certificate?.Dispose();
+        _certificate = null;
     }
 
-    [GeneratedRegex(@"Azurite (?<service>Blob|Queue|Table) service is successfully listening at http://[^:]+:(?<port>\d+)")]
+    [GeneratedRegex(@"Azurite (?<service>Blob|Queue|Table) service is successfully listening at https?://[^:]+:(?<port>\d+)")]
     private static partial Regex ListeningLine();
 }

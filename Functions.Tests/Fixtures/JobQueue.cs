@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
@@ -10,12 +11,16 @@ namespace Functions.Tests.Fixtures;
 /// <summary>A producer's view of one worker's queue, poison queue, blobs and job table, for arranging and asserting.</summary>
 public sealed class JobQueue
 {
-    public JobQueue(string connectionString, string queueName, string tableName)
+    private readonly HttpPipelineTransport? _transport;
+
+    /// <param name="transport">For an HTTPS Azurite: the transport that trusts its certificate.</param>
+    public JobQueue(string connectionString, string queueName, string tableName, HttpPipelineTransport? transport = null)
     {
-        Queue = new QueueClient(connectionString, queueName);
-        Poison = new QueueClient(connectionString, queueName + "-poison");
-        Blobs = new BlobServiceClient(connectionString);
-        Table = new TableClient(connectionString, tableName);
+        _transport = transport;
+        Queue = new QueueClient(connectionString, queueName, QueueOptions());
+        Poison = new QueueClient(connectionString, queueName + "-poison", QueueOptions());
+        Blobs = new BlobServiceClient(connectionString, transport is null ? null : new BlobClientOptions { Transport = transport });
+        Table = new TableClient(connectionString, tableName, transport is null ? null : new TableClientOptions { Transport = transport });
         ConnectionString = connectionString;
     }
 
@@ -28,6 +33,8 @@ public sealed class JobQueue
     public BlobServiceClient Blobs { get; }
 
     public TableClient Table { get; }
+
+    private QueueClientOptions? QueueOptions() => _transport is null ? null : new QueueClientOptions { Transport = _transport };
 
     public static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 
@@ -96,7 +103,7 @@ public sealed class JobQueue
     /// <summary>Waits for the completion message on a replyTo queue (sent after the record is written).</summary>
     public async Task<QueueMessage> ReceiveReplyAsync(string replyQueue)
     {
-        var replies = new QueueClient(ConnectionString, replyQueue);
+        var replies = new QueueClient(ConnectionString, replyQueue, QueueOptions());
         QueueMessage? reply = null;
         await Eventually.HoldsAsync(async () =>
             await replies.ExistsAsync() && (reply = (await replies.ReceiveMessageAsync()).Value) is not null);

@@ -66,7 +66,7 @@ public sealed class TestWorker : IAsyncDisposable
         app.MapFunctions();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new TestWorker(app, new JobQueue(azurite.ConnectionString, queueName, all["JobsTableName"]!), new Uri(address));
+        return new TestWorker(app, new JobQueue(azurite.ConnectionString, queueName, all["JobsTableName"]!, azurite.Transport), new Uri(address));
     }
 
     public async Task StopAsync() => await _app.StopAsync();

@@ -1,9 +1,13 @@
 using Azure;
 using Azure.Storage.Blobs;
+using FunctionsWorker.Storage;
 
 namespace FunctionsWorker.Inference;
 
-/// <summary>Streams <c>blob://</c> sources from the AzureWebJobsStorage account through the host's singleton client.</summary>
+/// <summary>
+/// Streams <c>blob://</c> sources from the AzureWebJobsStorage account through the host's singleton client, so with
+/// identity-based settings a model is read with the same credential as the jobs' blobs, queues and tables.
+/// </summary>
 internal sealed class BlobModelSourceOpener(BlobServiceClient client) : IModelSourceOpener
 {
     public string Scheme => ModelSource.BlobScheme;
@@ -22,6 +26,15 @@ internal sealed class BlobModelSourceOpener(BlobServiceClient client) : IModelSo
             throw new ModelLoadException(
                 "model-source-missing",
                 $"{source} does not exist in the storage account ({ex.ErrorCode ?? "404"}): upload the model or fix 'Source'",
+                retryable: true,
+                ex);
+        }
+        catch (Azure.Identity.AuthenticationFailedException ex)
+        {
+            // First line only: the credential chain's full report runs to many lines; it never holds a token.
+            throw new ModelLoadException(
+                "model-source-unavailable",
+                $"{source} could not be read: no token for the storage account ({StorageErrors.Describe(ex)})",
                 retryable: true,
                 ex);
         }

@@ -18,12 +18,14 @@ public static class StorageErrors
     /// A failure of the storage service or the way to it, in any shape the SDK throws: an answer it refused
     /// (<see cref="RequestFailedException"/>), no answer in time (the SDK's own network timeout surfaces as a
     /// <see cref="TaskCanceledException"/> or <see cref="TimeoutException"/>), a broken connection (socket and IO
-    /// errors), or the <see cref="AggregateException"/> of these once its retries are spent. Callers tell their own
-    /// cancellation apart by their token.
+    /// errors), no token for an identity-based connection (<see cref="Azure.Identity.AuthenticationFailedException"/>,
+    /// also when the managed identity endpoint is unavailable), or the <see cref="AggregateException"/> of these once its
+    /// retries are spent. Callers tell their own cancellation apart by their token.
     /// </summary>
     public static bool IsStorageFailure(Exception ex) => ex switch
     {
         RequestFailedException => true,
+        Azure.Identity.AuthenticationFailedException => true,
         TimeoutException or OperationCanceledException or HttpRequestException or IOException or System.Net.Sockets.SocketException => true,
         AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsStorageFailure),
         _ => false,
