@@ -36,16 +36,18 @@ public sealed class TestWorker : IAsyncDisposable
     public static async Task<TestWorker> StartAsync(
         AzuriteFixture azurite,
         IDictionary<string, string?>? settings = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        string environment = "Development")
     {
         var queueName = "jobs-" + Guid.NewGuid().ToString("N")[..12];
         var contentRoot = Directory.CreateTempSubdirectory("worker-test-").FullName;
-        var builder = FunctionsWorkerHost.CreateBuilder(new WebApplicationOptions { ContentRootPath = contentRoot, EnvironmentName = "Development" });
+        var builder = FunctionsWorkerHost.CreateBuilder(new WebApplicationOptions { ContentRootPath = contentRoot, EnvironmentName = environment });
         var all = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["JobsQueueName"] = queueName,
             ["JobsTableName"] = "jobs" + Guid.NewGuid().ToString("N")[..12],
+            ["WorkersTableName"] = "workers" + Guid.NewGuid().ToString("N")[..12],
             ["PORT"] = "0",
             ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.200",
             ["AzureFunctionsJobHost:worker:shutdownGracePeriod"] = "00:00:05",

@@ -67,12 +67,13 @@ public sealed class JobProcessor(
                 return await FinishCompletedAsync(job, record, envelope, cancellationToken).ConfigureAwait(false);
             }
 
-            var claim = await ClaimAsync(job, record, envelope, cancellationToken).ConfigureAwait(false);
-            if (claim is not null)
+            var (instead, held) = await ClaimAsync(job, record, envelope, cancellationToken).ConfigureAwait(false);
+            if (instead is not null)
             {
-                return claim with { Record = Elapsed(claim.Record, started) };
+                return instead with { Record = Elapsed(instead.Record, started) };
             }
 
+            record = held;
             claimed = true;
             Log.JobStarted(logger, job.JobId, envelope.MessageId, envelope.DequeueCount, job.Pipeline, record.QueueWaitMs ?? 0);
             if (!await RunCancellableAsync(job, cancellationToken).ConfigureAwait(false))
@@ -174,7 +175,7 @@ public sealed class JobProcessor(
     /// run. Otherwise the outcome to return instead: the job already succeeded (perhaps with other content, which is
     /// ignored), another delivery holds it, or the trigger refused to let this delivery start it.
     /// </summary>
-    private async Task<JobOutcome?> ClaimAsync(JobMessage job, JobRecord record, JobEnvelope envelope, CancellationToken cancellationToken)
+    private async Task<(JobOutcome? Instead, JobRecord Claimed)> ClaimAsync(JobMessage job, JobRecord record, JobEnvelope envelope, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -182,28 +183,30 @@ public sealed class JobProcessor(
             if (stored?.Record is { State: JobState.Cancelled } or { CancelRequested: true, State: not JobState.Running })
             {
                 // Cancelled while it waited in the queue: acknowledged without running.
-                return new JobOutcome(JobOutcomeKind.Cancelled, record, job) { Claimed = true };
+                return (new JobOutcome(JobOutcomeKind.Cancelled, record, job) { Claimed = true }, record);
             }
 
             if (stored?.Record is { State: JobState.Succeeded } done)
             {
-                return await IgnoreResendAsync(job, stored, envelope, cancellationToken).ConfigureAwait(false);
+                return (await IgnoreResendAsync(job, stored, envelope, cancellationToken).ConfigureAwait(false), record);
             }
 
             if (stored?.Record is { State: JobState.Running } holder && holder.MessageId != envelope.MessageId)
             {
                 Log.JobHeldElsewhere(logger, job.JobId, envelope.MessageId, envelope.DequeueCount, holder.MessageId ?? string.Empty, holder.WorkerId ?? string.Empty);
-                return new JobOutcome(JobOutcomeKind.InProgress, stored.Record, job);
+                return (new JobOutcome(JobOutcomeKind.InProgress, stored.Record, job), record);
             }
 
             if (envelope.Refusal is { } refusal)
             {
-                return JobOutcome.Failed(record, job, refusal) with { Claimed = true };
+                return (JobOutcome.Failed(record, job, refusal) with { Claimed = true }, record);
             }
 
-            if (await records.TryReplaceAsync(record, stored?.ETag, cancellationToken).ConfigureAwait(false))
+            // A replayed job keeps its replay count.
+            var claimed = record with { Replays = stored?.Record.Replays ?? 0 };
+            if (await records.TryReplaceAsync(claimed, stored?.ETag, cancellationToken).ConfigureAwait(false))
             {
-                return null;
+                return (null, claimed);
             }
 
             // Another delivery wrote the record between our read and our write: read again and decide again.

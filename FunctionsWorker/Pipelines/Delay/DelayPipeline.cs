@@ -9,6 +9,8 @@ namespace FunctionsWorker.Pipelines.Delay;
 /// </summary>
 public sealed class DelayPipeline(TimeProvider time) : IPipeline
 {
+    private static readonly TimeSpan ProgressStep = TimeSpan.FromSeconds(1);
+
     public string Name => "delay";
 
     public IReadOnlyCollection<string> RequiredModels => [];
@@ -16,7 +18,15 @@ public sealed class DelayPipeline(TimeProvider time) : IPipeline
     public async Task<PipelineResult> RunAsync(PipelineContext context, CancellationToken cancellationToken)
     {
         var milliseconds = context.Parameters.GetInt32("ms", 1000, 0, 600_000);
-        await Task.Delay(TimeSpan.FromMilliseconds(milliseconds), time, cancellationToken).ConfigureAwait(false);
+        // Waits in one-second steps, reporting progress as a long job would.
+        var total = TimeSpan.FromMilliseconds(milliseconds);
+        for (var waited = TimeSpan.Zero; waited < total; waited += ProgressStep)
+        {
+            context.Report("waiting", waited / total);
+            var step = total - waited < ProgressStep ? total - waited : ProgressStep;
+            await Task.Delay(step, time, cancellationToken).ConfigureAwait(false);
+        }
+
         return new PipelineResult(new JsonObject { ["delayedMs"] = milliseconds, ["inputBytes"] = context.Input.ToMemory().Length }, []);
     }
 }

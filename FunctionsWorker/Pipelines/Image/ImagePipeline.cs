@@ -64,8 +64,10 @@ internal sealed class ImagePipeline : IPipeline
         }
 
         var preprocessed = _time.GetTimestamp();
+        context.Report("inference", 0.3);
         var outputs = await runner.RunAsync(new Dictionary<string, TensorData> { [inputName] = input }, cancellationToken).ConfigureAwait(false);
         var inferred = _time.GetTimestamp();
+        context.Report("postprocess", 0.8);
 
         using var result = Postprocess(settings, source, outputs[runner.Outputs[0]]);
         var postprocessed = _time.GetTimestamp();

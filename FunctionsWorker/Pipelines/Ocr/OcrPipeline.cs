@@ -50,14 +50,18 @@ internal sealed class OcrPipeline : IPipeline
         var recognizer = GetRecognizer();
 
         var started = _time.GetTimestamp();
+        context.Report("decode", 0);
         using var image = DecodeOpaque(context.Input);
         var decoded = _time.GetTimestamp();
 
+        context.Report("detect", 0.1);
         var boxes = await _detector.DetectAsync(detection, image, maxSide, cancellationToken).ConfigureAwait(false);
         var detected = _time.GetTimestamp();
 
+        context.Report("recognize", 0.3, $"{boxes.Count} text boxes");
         var lines = await RecognizeAsync(recognizer, recognition, image, boxes, cancellationToken).ConfigureAwait(false);
         var recognized = _time.GetTimestamp();
+        context.Report("encode", 0.9);
 
         var outputs = new List<PipelineOutput>();
         if (wantOverlay)

@@ -61,7 +61,17 @@ public sealed class PoisonQueueAdmin(IMessageQueues queues, JobRecordStore recor
         {
             for (var scanned = 0; scanned < MaxScanned;)
             {
-                var batch = await poison.ReceiveAsync(PerReceive, Hold, cancellationToken).ConfigureAwait(false);
+                IReadOnlyList<ReceivedMessage> batch;
+                try
+                {
+                    batch = await poison.ReceiveAsync(PerReceive, Hold, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Azure.RequestFailedException ex) when (ex.IsMissingTarget())
+                {
+                    // Nothing was ever poisoned: there is no poison queue yet.
+                    break;
+                }
+
                 if (batch.Count == 0)
                 {
                     break;
