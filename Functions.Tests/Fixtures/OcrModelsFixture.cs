@@ -27,7 +27,7 @@ public sealed class OcrModelsFixture : IDisposable
         Pipeline = new OcrPipeline(
             Microsoft.Extensions.Options.Options.Create(options),
             new StaticModelProvider(new Dictionary<string, ModelRunner> { [_detection.Name] = _detection, [_recognition.Name] = _recognition }),
-            new ImageDecoder(Microsoft.Extensions.Options.Options.Create(new ImagingOptions())),
+            new ImageDecoder(Microsoft.Extensions.Options.Options.Create(new ImagingOptions()), new MemoryBudget(new ImagingOptions().MemoryBudgetBytes)),
             TimeProvider.System,
             NullLogger<OcrPipeline>.Instance);
 

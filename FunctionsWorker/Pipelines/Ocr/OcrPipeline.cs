@@ -52,7 +52,11 @@ internal sealed class OcrPipeline : IPipeline
         var recognition = _models.GetRunner(_options.RecognitionModel);
 
         var started = _time.GetTimestamp();
-        using var image = DecodeOpaque(context.Input);
+        // Beside the decoded image: its opaque copy (and the overlay), plus an estimate of the detector's resized
+        // bitmap and float tensors at maxSide, all held until the job ends.
+        using var source = await _decoder.DecodeAsync(context.Input,
+            (w, h) => ((long)w * h * 4 * (wantOverlay ? 2 : 1)) + ((long)maxSide * maxSide * 20), cancellationToken).ConfigureAwait(false);
+        using var image = OpaqueImage.OnWhite(source.Bitmap);
         var decoded = _time.GetTimestamp();
 
         var boxes = await _detector.DetectAsync(detection, image, maxSide, cancellationToken).ConfigureAwait(false);
@@ -120,12 +124,6 @@ internal sealed class OcrPipeline : IPipeline
                 strip.Dispose();
             }
         }
-    }
-
-    private SKBitmap DecodeOpaque(BinaryData input)
-    {
-        using var decoded = _decoder.Decode(input);
-        return OpaqueImage.OnWhite(decoded);
     }
 
     private static JsonObject Summarize(SKBitmap image, List<OcrLine> lines, OcrTimings timings)
