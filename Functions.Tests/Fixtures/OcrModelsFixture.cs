@@ -29,7 +29,7 @@ public sealed class OcrModelsFixture : IDisposable
             new StaticModelProvider(
                 new Dictionary<string, ModelRunner> { [_detection.Name] = _detection, [_recognition.Name] = _recognition },
                 new Dictionary<string, string> { [options.Dictionary] = Path.Combine(assets, "ppocr_keys_v1.txt") }),
-            new ImageDecoder(Microsoft.Extensions.Options.Options.Create(new ImagingOptions())),
+            new ImageDecoder(Microsoft.Extensions.Options.Options.Create(new ImagingOptions()), new MemoryBudget(new ImagingOptions().MemoryBudgetBytes)),
             TimeProvider.System,
             NullLogger<OcrPipeline>.Instance);
 

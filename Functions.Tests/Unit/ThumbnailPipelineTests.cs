@@ -15,7 +15,7 @@ public sealed class ThumbnailPipelineTests
         using var transparent = new SKBitmap(new SKImageInfo(64, 64, SKColorType.Rgba8888, SKAlphaType.Unpremul));
         transparent.Erase(SKColors.Transparent);
         using var png = transparent.Encode(SKEncodedImageFormat.Png, 100);
-        var pipeline = new ThumbnailPipeline(new ImageDecoder(Options.Create(new ImagingOptions())));
+        var pipeline = new ThumbnailPipeline(new ImageDecoder(Options.Create(new ImagingOptions()), new MemoryBudget(new ImagingOptions().MemoryBudgetBytes)));
 
         var result = await pipeline.RunAsync(new PipelineContext
         {

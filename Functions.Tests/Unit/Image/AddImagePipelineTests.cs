@@ -109,7 +109,7 @@ public sealed class AddImagePipelineTests
                 catalog.Models[name] = new ModelOptions { Source = "file:///unused.onnx" };
             }
         });
-        builder.Services.AddSingleton(new ImageDecoder(Options.Create(new ImagingOptions())));
+        builder.Services.AddSingleton(new ImageDecoder(Options.Create(new ImagingOptions()), new MemoryBudget(new ImagingOptions().MemoryBudgetBytes)));
         builder.Services.AddLogging();
         builder.AddImagePipeline();
         return builder.Build();

@@ -203,7 +203,7 @@ public sealed class ImagePipelineTests : IDisposable
         return new ImagePipeline(
             Microsoft.Extensions.Options.Options.Create(options),
             new StaticModelProvider(runners),
-            new ImageDecoder(Microsoft.Extensions.Options.Options.Create(new ImagingOptions())),
+            new ImageDecoder(Microsoft.Extensions.Options.Options.Create(new ImagingOptions()), new MemoryBudget(new ImagingOptions().MemoryBudgetBytes)),
             TimeProvider.System,
             NullLogger<ImagePipeline>.Instance);
     }

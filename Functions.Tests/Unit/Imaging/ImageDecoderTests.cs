@@ -17,26 +17,26 @@ public sealed class ImageDecoderTests
     private readonly ImageDecoder _decoder = Decoder(new ImagingOptions());
 
     [Fact]
-    public void OverMaxInputBytes_IsRejectedBeforeDecoding()
+    public async Task OverMaxInputBytes_IsRejectedBeforeDecoding()
     {
         var png = TestImages.Png(64, 64);
         var decoder = Decoder(new ImagingOptions { MaxInputBytes = png.Length - 1 });
 
-        var error = Assert.Throws<InvalidJobException>(() => decoder.Decode(BinaryData.FromBytes(png)));
+        var error = await Assert.ThrowsAsync<InvalidJobException>(() => decoder.DecodeAsync(BinaryData.FromBytes(png), CancellationToken.None));
 
         Assert.Equal("input-too-large", error.ErrorType);
         Assert.Contains("Imaging:MaxInputBytes", error.Message, StringComparison.Ordinal);
-        using var atLimit = Decoder(new ImagingOptions { MaxInputBytes = png.Length }).Decode(BinaryData.FromBytes(png));
+        using var atLimit = await DecodeAsync(Decoder(new ImagingOptions { MaxInputBytes = png.Length }), BinaryData.FromBytes(png));
         Assert.Equal(64, atLimit.Width);
     }
 
     [Fact]
-    public void OverMaxPixels_IsRejectedFromTheHeaderAlone()
+    public async Task OverMaxPixels_IsRejectedFromTheHeaderAlone()
     {
         // 100000 x 100000 RGBA would be 40 GB decoded: only a header check can answer this quickly.
         var bomb = TestImages.PngHeaderClaiming(100_000, 100_000);
 
-        var error = Assert.Throws<InvalidJobException>(() => _decoder.Decode(BinaryData.FromBytes(bomb)));
+        var error = await Assert.ThrowsAsync<InvalidJobException>(() => _decoder.DecodeAsync(BinaryData.FromBytes(bomb), CancellationToken.None));
 
         Assert.Equal("image-too-large", error.ErrorType);
         Assert.Contains("100000x100000", error.Message, StringComparison.Ordinal);
@@ -44,58 +44,125 @@ public sealed class ImageDecoderTests
     }
 
     [Fact]
-    public void OverMaxPixels_CountsWidthTimesHeight()
+    public async Task OverMaxPixels_CountsWidthTimesHeight()
     {
         var decoder = Decoder(new ImagingOptions { MaxPixels = 20 * 20 });
 
-        Assert.Equal("image-too-large", Assert.Throws<InvalidJobException>(() => decoder.Decode(BinaryData.FromBytes(TestImages.Png(21, 20)))).ErrorType);
-        using var atLimit = decoder.Decode(BinaryData.FromBytes(TestImages.Png(20, 20)));
+        Assert.Equal("image-too-large", (await Assert.ThrowsAsync<InvalidJobException>(() => decoder.DecodeAsync(BinaryData.FromBytes(TestImages.Png(21, 20)), CancellationToken.None))).ErrorType);
+        using var atLimit = await DecodeAsync(decoder, BinaryData.FromBytes(TestImages.Png(20, 20)));
         Assert.Equal(20, atLimit.Height);
     }
 
     [Fact]
-    public void ZeroBytes_IsEmptyInput()
+    public async Task ZeroBytes_IsEmptyInput()
     {
-        var error = Assert.Throws<InvalidJobException>(() => _decoder.Decode(BinaryData.FromBytes([])));
+        var error = await Assert.ThrowsAsync<InvalidJobException>(() => _decoder.DecodeAsync(BinaryData.FromBytes([]), CancellationToken.None));
         Assert.Equal("empty-input", error.ErrorType);
     }
 
     [Fact]
-    public void NotAnImage_IsRejected()
+    public async Task NotAnImage_IsRejected()
     {
-        var error = Assert.Throws<InvalidJobException>(() => _decoder.Decode(BinaryData.FromString("{\"hello\": \"this is JSON, not a picture\"}")));
+        var error = await Assert.ThrowsAsync<InvalidJobException>(() => _decoder.DecodeAsync(BinaryData.FromString("{\"hello\": \"this is JSON, not a picture\"}"), CancellationToken.None));
         Assert.Equal("not-an-image", error.ErrorType);
     }
 
     [Theory]
     [InlineData("png")]
     [InlineData("jpeg")]
-    public void Truncated_IsUndecodable(string format)
+    public async Task Truncated_IsUndecodable(string format)
     {
         using var noisy = Noise(128, 128);
         using var data = noisy.Encode(format == "png" ? SKEncodedImageFormat.Png : SKEncodedImageFormat.Jpeg, 90);
         var bytes = data.ToArray();
 
-        var error = Assert.Throws<InvalidJobException>(() => _decoder.Decode(BinaryData.FromBytes(bytes[..(bytes.Length / 2)])));
+        var error = await Assert.ThrowsAsync<InvalidJobException>(() => _decoder.DecodeAsync(BinaryData.FromBytes(bytes[..(bytes.Length / 2)]), CancellationToken.None));
 
         Assert.Equal("image-undecodable", error.ErrorType);
     }
 
     [Fact]
-    public void TruncatedInsideTheHeader_IsNotAnImage()
+    public async Task TruncatedInsideTheHeader_IsNotAnImage()
     {
-        var error = Assert.Throws<InvalidJobException>(() => _decoder.Decode(BinaryData.FromBytes(TestImages.Png(16, 16)[..20])));
+        var error = await Assert.ThrowsAsync<InvalidJobException>(() => _decoder.DecodeAsync(BinaryData.FromBytes(TestImages.Png(16, 16)[..20]), CancellationToken.None));
         Assert.Equal("not-an-image", error.ErrorType);
     }
 
     [Fact]
-    public void ExifOrientation6_IsRotatedClockwise()
+    public async Task JpegWhoseHeaderClaimsMoreThanItsData_IsUndecodable_NotAGreyPicture()
+    {
+        // A 64x64 JPEG whose frame header is patched to claim 6000x6000: libjpeg fills the missing blocks with grey
+        // and Skia calls that a success.
+        using var noisy = Noise(64, 64);
+        var jpeg = JpegWithSize(noisy, 6000, 6000);
+
+        var error = await Assert.ThrowsAsync<InvalidJobException>(() => _decoder.DecodeAsync(BinaryData.FromBytes(jpeg), CancellationToken.None));
+
+        Assert.Equal("image-undecodable", error.ErrorType);
+        Assert.Contains("6000x6000", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task JpegCutShortButEndedWithItsEndMarker_IsUndecodable()
+    {
+        using var noisy = Noise(128, 128);
+        using var data = noisy.Encode(SKEncodedImageFormat.Jpeg, 90);
+        var bytes = data.ToArray();
+        byte[] cut = [.. bytes[..(bytes.Length * 3 / 4)], 0xFF, 0xD9];
+
+        var error = await Assert.ThrowsAsync<InvalidJobException>(() => _decoder.DecodeAsync(BinaryData.FromBytes(cut), CancellationToken.None));
+
+        Assert.Equal("image-undecodable", error.ErrorType);
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(17, 9)]
+    [InlineData(300, 200)]
+    public async Task WholeJpeg_PassesTheCoverageCheck(int width, int height)
+    {
+        using var noisy = Noise(width, height);
+        using var data = noisy.Encode(SKEncodedImageFormat.Jpeg, 95);
+
+        using var bitmap = await DecodeAsync(_decoder, BinaryData.FromBytes(data.ToArray()));
+
+        Assert.Equal((width, height), (bitmap.Width, bitmap.Height));
+    }
+
+    [Fact]
+    public async Task PngOneMillionAndOnePixelsTall_IsTooLargeForTheDecoder_NotNotAnImage()
+    {
+        // 1 MP, well within Imaging:MaxPixels, but libpng refuses a side over 1,000,000 before Skia can say why.
+        var rows = Enumerable.Repeat(new byte[] { 128 }, 1_000_001).ToArray();
+        var png = RawImageWriter.Png(1, 1_000_001, colourType: 0, bitDepth: 8, rows);
+
+        var error = await Assert.ThrowsAsync<InvalidJobException>(() => _decoder.DecodeAsync(BinaryData.FromBytes(png), CancellationToken.None));
+
+        Assert.Equal("image-too-large", error.ErrorType);
+        Assert.Contains("1x1000001", error.Message, StringComparison.Ordinal);
+        Assert.Contains("limit of 1000000 pixels per side", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PngOneMillionPixelsTall_Decodes()
+    {
+        var rows = Enumerable.Repeat(new byte[] { 128 }, 1_000_000).ToArray();
+        var png = RawImageWriter.Png(1, 1_000_000, colourType: 0, bitDepth: 8, rows);
+
+        using var bitmap = await DecodeAsync(_decoder, BinaryData.FromBytes(png));
+
+        Assert.Equal((1, 1_000_000), (bitmap.Width, bitmap.Height));
+        Assert.Equal(new SKColor(128, 128, 128), bitmap.GetPixel(0, 999_999));
+    }
+
+    [Fact]
+    public async Task ExifOrientation6_IsRotatedClockwise()
     {
         // Stored 60x40 with red/green on top and blue/yellow below. Orientation 6: the viewer turns it 90 degrees
         // clockwise, so the upright image is 40x60 with blue top-left and red top-right.
         var jpeg = RawImageWriter.WithExifOrientation(Quadrants(60, 40), 6);
 
-        using var bitmap = _decoder.Decode(BinaryData.FromBytes(jpeg));
+        using var bitmap = await DecodeAsync(_decoder, BinaryData.FromBytes(jpeg));
 
         Assert.Equal((40, 60), (bitmap.Width, bitmap.Height));
         AssertNear(Blue, bitmap.GetPixel(5, 5));
@@ -105,12 +172,12 @@ public sealed class ImageDecoderTests
     }
 
     [Fact]
-    public void ExifOrientation8_IsRotatedCounterClockwise()
+    public async Task ExifOrientation8_IsRotatedCounterClockwise()
     {
         // Orientation 8: turned 90 degrees counter-clockwise, the stored top-right (green) becomes the top-left.
         var jpeg = RawImageWriter.WithExifOrientation(Quadrants(60, 40), 8);
 
-        using var bitmap = _decoder.Decode(BinaryData.FromBytes(jpeg));
+        using var bitmap = await DecodeAsync(_decoder, BinaryData.FromBytes(jpeg));
 
         Assert.Equal((40, 60), (bitmap.Width, bitmap.Height));
         AssertNear(Green, bitmap.GetPixel(5, 5));
@@ -120,24 +187,24 @@ public sealed class ImageDecoderTests
     }
 
     [Fact]
-    public void ExifOrientation3_IsUpsideDown_AndWithoutExifNothingMoves()
+    public async Task ExifOrientation3_IsUpsideDown_AndWithoutExifNothingMoves()
     {
-        using var rotated = _decoder.Decode(BinaryData.FromBytes(RawImageWriter.WithExifOrientation(Quadrants(60, 40), 3)));
+        using var rotated = await DecodeAsync(_decoder, BinaryData.FromBytes(RawImageWriter.WithExifOrientation(Quadrants(60, 40), 3)));
         Assert.Equal((60, 40), (rotated.Width, rotated.Height));
         AssertNear(Yellow, rotated.GetPixel(5, 5));
         AssertNear(Red, rotated.GetPixel(54, 34));
 
-        using var plain = _decoder.Decode(BinaryData.FromBytes(Quadrants(60, 40)));
+        using var plain = await DecodeAsync(_decoder, BinaryData.FromBytes(Quadrants(60, 40)));
         AssertNear(Red, plain.GetPixel(5, 5));
         AssertNear(Yellow, plain.GetPixel(54, 34));
     }
 
     [Fact]
-    public void GrayscalePng_BecomesOpaqueGreyRgba()
+    public async Task GrayscalePng_BecomesOpaqueGreyRgba()
     {
         var png = RawImageWriter.Png(4, 2, colourType: 0, bitDepth: 8, [[0, 64, 128, 255], [10, 20, 30, 40]]);
 
-        using var bitmap = _decoder.Decode(BinaryData.FromBytes(png));
+        using var bitmap = await DecodeAsync(_decoder, BinaryData.FromBytes(png));
 
         Assert.Equal(SKColorType.Rgba8888, bitmap.ColorType);
         Assert.Equal(new SKColor(128, 128, 128, 255), bitmap.GetPixel(2, 0));
@@ -145,11 +212,11 @@ public sealed class ImageDecoderTests
     }
 
     [Fact]
-    public void PngWithAlpha_KeepsStraightAlpha()
+    public async Task PngWithAlpha_KeepsStraightAlpha()
     {
         var png = RawImageWriter.Png(3, 1, colourType: 6, bitDepth: 8, [[200, 100, 50, 128, 10, 20, 30, 255, 90, 80, 70, 0]]);
 
-        using var bitmap = _decoder.Decode(BinaryData.FromBytes(png));
+        using var bitmap = await DecodeAsync(_decoder, BinaryData.FromBytes(png));
 
         Assert.Equal(SKAlphaType.Unpremul, bitmap.AlphaType);
         var pixels = bitmap.GetPixelSpan();
@@ -158,7 +225,7 @@ public sealed class ImageDecoderTests
     }
 
     [Fact]
-    public void WebPWithAlphaAndExifOrientation_KeepsStraightAlphaThroughTheRotation()
+    public async Task WebPWithAlphaAndExifOrientation_KeepsStraightAlphaThroughTheRotation()
     {
         // Rotating must not round-trip through premultiplied alpha: that would change colours under low alpha,
         // which a mask or inpainting model downstream would see. (Skia reads EXIF from JPEG and WebP, not PNG's eXIf.)
@@ -170,7 +237,7 @@ public sealed class ImageDecoderTests
         using var lossless = source.Encode(SKEncodedImageFormat.Webp, 100);
         var webp = RawImageWriter.WebPWithExifOrientation(lossless.ToArray(), 3, 1, 6);
 
-        using var bitmap = _decoder.Decode(BinaryData.FromBytes(webp));
+        using var bitmap = await DecodeAsync(_decoder, BinaryData.FromBytes(webp));
 
         Assert.Equal((1, 3), (bitmap.Width, bitmap.Height));
         Assert.Equal(SKAlphaType.Unpremul, bitmap.AlphaType);
@@ -184,7 +251,7 @@ public sealed class ImageDecoderTests
     [InlineData(255, 0, 0, 255, 255, 0, 0)] // no cyan, full magenta and yellow, no black: red
     [InlineData(255, 127, 255, 255, 255, 127, 255)] // half magenta: pink
     [InlineData(255, 255, 255, 127, 127, 127, 127)] // half black: grey
-    public void CmykJpeg_IsConvertedToRgb(byte c, byte m, byte y, byte k, byte red, byte green, byte blue)
+    public async Task CmykJpeg_IsConvertedToRgb(byte c, byte m, byte y, byte k, byte red, byte green, byte blue)
     {
         // Stored inverted, as Adobe writes CMYK JPEGs: R = c' * k' / 255 and so on.
         var jpeg = RawImageWriter.AdobeCmykJpeg(c, m, y, k);
@@ -193,36 +260,36 @@ public sealed class ImageDecoderTests
             Assert.Equal(SKEncodedImageFormat.Jpeg, codec.EncodedFormat);
         }
 
-        using var bitmap = _decoder.Decode(BinaryData.FromBytes(jpeg));
+        using var bitmap = await DecodeAsync(_decoder, BinaryData.FromBytes(jpeg));
 
         Assert.Equal((8, 8), (bitmap.Width, bitmap.Height));
         AssertNear(new SKColor(red, green, blue), bitmap.GetPixel(3, 3), 2);
     }
 
     [Fact]
-    public void PalettePng_IsExpandedToRgba()
+    public async Task PalettePng_IsExpandedToRgba()
     {
         // 2-bit indices: 0,1,2,3 in one byte.
         var png = RawImageWriter.Png(4, 1, colourType: 3, bitDepth: 2, [[0b00_01_10_11]],
             palette: [Red.Red, Red.Green, Red.Blue, Green.Red, Green.Green, Green.Blue, Blue.Red, Blue.Green, Blue.Blue, 0, 0, 0]);
 
-        using var bitmap = _decoder.Decode(BinaryData.FromBytes(png));
+        using var bitmap = await DecodeAsync(_decoder, BinaryData.FromBytes(png));
 
         Assert.Equal([Red, Green, Blue, SKColors.Black], [bitmap.GetPixel(0, 0), bitmap.GetPixel(1, 0), bitmap.GetPixel(2, 0), bitmap.GetPixel(3, 0)]);
     }
 
     [Fact]
-    public void SixteenBitPng_IsReducedToEightBits()
+    public async Task SixteenBitPng_IsReducedToEightBits()
     {
         var png = RawImageWriter.Png(1, 1, colourType: 2, bitDepth: 16, [[0xC8, 0xC8, 0x64, 0x64, 0x00, 0x00]]);
 
-        using var bitmap = _decoder.Decode(BinaryData.FromBytes(png));
+        using var bitmap = await DecodeAsync(_decoder, BinaryData.FromBytes(png));
 
         Assert.Equal(new SKColor(200, 100, 0), bitmap.GetPixel(0, 0));
     }
 
     [Fact]
-    public void AnimatedGif_IsItsFirstFrame()
+    public async Task AnimatedGif_IsItsFirstFrame()
     {
         var gif = RawImageWriter.AnimatedGif(6, 4, Red, Blue);
         using (var codec = SKCodec.Create(new SKMemoryStream(gif)))
@@ -230,7 +297,7 @@ public sealed class ImageDecoderTests
             Assert.Equal(2, codec.FrameCount);
         }
 
-        using var bitmap = _decoder.Decode(BinaryData.FromBytes(gif));
+        using var bitmap = await DecodeAsync(_decoder, BinaryData.FromBytes(gif));
 
         Assert.Equal((6, 4), (bitmap.Width, bitmap.Height));
         Assert.Equal(Red, bitmap.GetPixel(0, 0));
@@ -238,13 +305,13 @@ public sealed class ImageDecoderTests
     }
 
     [Fact]
-    public void WebP_IsDecoded()
+    public async Task WebP_IsDecoded()
     {
         using var source = new SKBitmap(new SKImageInfo(10, 8, SKColorType.Rgba8888, SKAlphaType.Unpremul));
         source.Erase(new SKColor(30, 60, 90, 200));
         using var webp = source.Encode(SKEncodedImageFormat.Webp, 100);
 
-        using var bitmap = _decoder.Decode(BinaryData.FromBytes(webp.ToArray()));
+        using var bitmap = await DecodeAsync(_decoder, BinaryData.FromBytes(webp.ToArray()));
 
         Assert.Equal((10, 8), (bitmap.Width, bitmap.Height));
         var pixel = bitmap.GetPixel(4, 4);
@@ -253,11 +320,11 @@ public sealed class ImageDecoderTests
     }
 
     [Fact]
-    public void Bmp_IsDecodedTopDown()
+    public async Task Bmp_IsDecodedTopDown()
     {
         var bmp = RawImageWriter.Bmp(5, 3, (x, y) => y == 0 ? Red : x == 4 ? Green : Blue);
 
-        using var bitmap = _decoder.Decode(BinaryData.FromBytes(bmp));
+        using var bitmap = await DecodeAsync(_decoder, BinaryData.FromBytes(bmp));
 
         Assert.Equal((5, 3), (bitmap.Width, bitmap.Height));
         Assert.Equal(Red, bitmap.GetPixel(0, 0));
@@ -265,7 +332,24 @@ public sealed class ImageDecoderTests
         Assert.Equal(Blue, bitmap.GetPixel(0, 2));
     }
 
-    private static ImageDecoder Decoder(ImagingOptions options) => new(Options.Create(options));
+    private static ImageDecoder Decoder(ImagingOptions options) => new(Options.Create(options), new MemoryBudget(options.MemoryBudgetBytes));
+
+    private static async Task<SKBitmap> DecodeAsync(ImageDecoder decoder, BinaryData data)
+    {
+        using var decoded = await decoder.DecodeAsync(data, CancellationToken.None);
+        return decoded.Bitmap.Copy();
+    }
+
+    /// <summary>The JPEG encoding of <paramref name="image"/> with its frame header (SOF0) patched to claim another size.</summary>
+    private static byte[] JpegWithSize(SKBitmap image, int width, int height)
+    {
+        using var data = image.Encode(SKEncodedImageFormat.Jpeg, 90);
+        var jpeg = data.ToArray();
+        var sof = Enumerable.Range(2, jpeg.Length - 10).First(i => jpeg[i] == 0xFF && jpeg[i + 1] == 0xC0);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(jpeg.AsSpan(sof + 5), (ushort)height);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(jpeg.AsSpan(sof + 7), (ushort)width);
+        return jpeg;
+    }
 
     private static void AssertNear(SKColor expected, SKColor actual, int tolerance = 12)
     {

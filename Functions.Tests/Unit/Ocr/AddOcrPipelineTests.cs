@@ -88,7 +88,7 @@ public sealed class AddOcrPipelineTests
                 catalog.Models[name] = new ModelOptions { Source = "file:///unused.onnx" };
             }
         });
-        builder.Services.AddSingleton(new ImageDecoder(Options.Create(new ImagingOptions())));
+        builder.Services.AddSingleton(new ImageDecoder(Options.Create(new ImagingOptions()), new MemoryBudget(new ImagingOptions().MemoryBudgetBytes)));
         builder.Services.AddLogging();
         builder.AddOcrPipeline();
         return builder.Build();

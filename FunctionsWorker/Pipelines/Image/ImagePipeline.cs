@@ -52,7 +52,14 @@ internal sealed class ImagePipeline : IPipeline
         var (inputName, declaredShape) = runner.Inputs.First();
 
         var started = _time.GetTimestamp();
-        using var source = _decoder.Decode(context.Input);
+        // Beside the decoded image: its opaque copy and the result, plus the input and output tensors (float, at most
+        // three channels each) at the model's size.
+        using var decodedImage = await _decoder.DecodeAsync(context.Input, (w, h) =>
+        {
+            var size = settings.ModelInputSize(declaredShape, w, h);
+            return ((long)w * h * 4 * 2) + ((long)size.Width * size.Height * 3 * 4 * 2);
+        }, cancellationToken).ConfigureAwait(false);
+        var source = decodedImage.Bitmap;
         var decoded = _time.GetTimestamp();
         cancellationToken.ThrowIfCancellationRequested();
 

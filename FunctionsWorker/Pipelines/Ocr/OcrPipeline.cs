@@ -51,7 +51,11 @@ internal sealed class OcrPipeline : IPipeline
 
         var started = _time.GetTimestamp();
         context.Report("decode", 0);
-        using var image = DecodeOpaque(context.Input);
+        // Beside the decoded image: its opaque copy (and the overlay), plus an estimate of the detector's resized
+        // bitmap and float tensors at maxSide, all held until the job ends.
+        using var source = await _decoder.DecodeAsync(context.Input,
+            (w, h) => ((long)w * h * 4 * (wantOverlay ? 2 : 1)) + ((long)maxSide * maxSide * 20), cancellationToken).ConfigureAwait(false);
+        using var image = OpaqueImage.OnWhite(source.Bitmap);
         var decoded = _time.GetTimestamp();
 
         context.Report("detect", 0.1);
@@ -142,12 +146,6 @@ internal sealed class OcrPipeline : IPipeline
                 strip.Dispose();
             }
         }
-    }
-
-    private SKBitmap DecodeOpaque(BinaryData input)
-    {
-        using var decoded = _decoder.Decode(input);
-        return OpaqueImage.OnWhite(decoded);
     }
 
     private static JsonObject Summarize(SKBitmap image, List<OcrLine> lines, OcrTimings timings)
