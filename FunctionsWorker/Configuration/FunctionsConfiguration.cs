@@ -84,9 +84,7 @@ public static class FunctionsConfiguration
         {
             foreach (var value in values.EnumerateObject())
             {
-                settings[value.Name.Replace("__", ":", StringComparison.Ordinal)] = value.Value.ValueKind == JsonValueKind.String
-                    ? value.Value.GetString()
-                    : value.Value.GetRawText();
+                settings[value.Name.Replace("__", ":", StringComparison.Ordinal)] = Text(value, "Values");
             }
         }
 
@@ -94,11 +92,25 @@ public static class FunctionsConfiguration
         {
             foreach (var value in host.EnumerateObject())
             {
-                settings[$"Host:{value.Name}"] = value.Value.ValueKind == JsonValueKind.String ? value.Value.GetString() : value.Value.GetRawText();
+                settings[$"Host:{value.Name}"] = Text(value, "Host");
             }
         }
 
         return settings;
+    }
+
+    /// <summary>A setting's text: strings as they are, anything else as its JSON; a string that is not valid text is refused by name.</summary>
+    private static string? Text(JsonProperty setting, string section)
+    {
+        try
+        {
+            return setting.Value.ValueKind == JsonValueKind.String ? setting.Value.GetString() : setting.Value.GetRawText();
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A lone UTF-16 surrogate escaped in the JSON ("\ud800"): valid JSON, but no text.
+            throw new InvalidConfigurationException($"local.settings.json {section}:{setting.Name} is not valid text: {ex.Message}", ex);
+        }
     }
 
     /// <summary>The HTTP port: <c>PORT</c>, else <c>Host:LocalHttpPort</c> from local.settings.json, else 7071.</summary>
