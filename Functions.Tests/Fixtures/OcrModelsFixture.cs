@@ -16,6 +16,7 @@ public sealed class OcrModelsFixture : IDisposable
 
     private readonly ModelRunner _detection;
     private readonly ModelRunner _recognition;
+    private readonly ModelRunner _classifier;
 
     public OcrModelsFixture()
     {
@@ -23,33 +24,50 @@ public sealed class OcrModelsFixture : IDisposable
         var options = new OcrOptions();
         _detection = new ModelRunner(options.DetectionModel, new InferenceSession(Path.Combine(assets, "ch_PP-OCRv4_det_infer.onnx")), 1);
         _recognition = new ModelRunner(options.RecognitionModel, new InferenceSession(Path.Combine(assets, "ch_PP-OCRv4_rec_infer.onnx")), 1);
+        _classifier = new ModelRunner(ClassifierModel, new InferenceSession(Path.Combine(assets, "ch_ppocr_mobile_v2.0_cls_infer.onnx")), 1);
         Options = options;
-        Pipeline = new OcrPipeline(
-            Microsoft.Extensions.Options.Options.Create(options),
-            new StaticModelProvider(
-                new Dictionary<string, ModelRunner> { [_detection.Name] = _detection, [_recognition.Name] = _recognition },
-                new Dictionary<string, string> { [options.Dictionary] = Path.Combine(assets, "ppocr_keys_v1.txt") }),
-            new ImageDecoder(Microsoft.Extensions.Options.Options.Create(new ImagingOptions()), new MemoryBudget(new ImagingOptions().MemoryBudgetBytes)),
-            TimeProvider.System,
-            NullLogger<OcrPipeline>.Instance);
+        var models = new StaticModelProvider(
+            new Dictionary<string, ModelRunner> { [_detection.Name] = _detection, [_recognition.Name] = _recognition, [_classifier.Name] = _classifier },
+            new Dictionary<string, string> { [options.Dictionary] = Path.Combine(assets, "ppocr_keys_v1.txt") });
+        Pipeline = Create(options, models);
+        var withClassifier = new OcrOptions { Classifier = ClassifierModel };
+        PipelineWithClassifier = Create(withClassifier, models);
 
-        // One run through both models first, so the timings the tests print are warm ones.
-        Pipeline.RunAsync(new PipelineContext
+        // One run through every model first, so the timings the tests print are warm ones.
+        foreach (var pipeline in new[] { Pipeline, PipelineWithClassifier })
         {
-            JobId = "warm-up",
-            InputName = "warm-up.png",
-            Input = BinaryData.FromBytes(TextImageRenderer.Render(["Warm up 123"], 32, SKColors.Black, SKColors.White)),
-            Parameters = PipelineParameters.Empty,
-        }, CancellationToken.None).GetAwaiter().GetResult();
+            pipeline.RunAsync(new PipelineContext
+            {
+                JobId = "warm-up",
+                InputName = "warm-up.png",
+                Input = BinaryData.FromBytes(TextImageRenderer.Render(["Warm up 123"], 32, SKColors.Black, SKColors.White)),
+                Parameters = PipelineParameters.Empty,
+            }, CancellationToken.None).GetAwaiter().GetResult();
+        }
     }
+
+    /// <summary>The catalog name the text-direction classifier gets in <see cref="PipelineWithClassifier"/>.</summary>
+    public const string ClassifierModel = "ocr-cls";
 
     public OcrOptions Options { get; }
 
+    /// <summary>The pipeline with default settings: no direction classifier.</summary>
     internal OcrPipeline Pipeline { get; }
+
+    /// <summary>The pipeline with <c>Pipelines:Ocr:Classifier</c> set: upside-down strips are turned before reading.</summary>
+    internal OcrPipeline PipelineWithClassifier { get; }
+
+    private static OcrPipeline Create(OcrOptions options, StaticModelProvider models) => new(
+        Microsoft.Extensions.Options.Options.Create(options),
+        models,
+        new ImageDecoder(Microsoft.Extensions.Options.Options.Create(new ImagingOptions()), new MemoryBudget(new ImagingOptions().MemoryBudgetBytes)),
+        TimeProvider.System,
+        NullLogger<OcrPipeline>.Instance);
 
     public void Dispose()
     {
         _detection.Dispose();
         _recognition.Dispose();
+        _classifier.Dispose();
     }
 }

@@ -61,6 +61,45 @@ public static class TextImageRenderer
         return Encode(bitmap);
     }
 
+    /// <summary>
+    /// Draws a price list: each row's label left-aligned and its value right-aligned at the same baseline, with a wide
+    /// gap between them (the detector sees two boxes per row), under an optional heading at <paramref name="headingSize"/>.
+    /// </summary>
+    public static byte[] RenderColumns(
+        IReadOnlyList<(string Label, string Value)> rows, float fontSize, SKColor foreground, SKColor background, string? heading = null, float headingSize = 0)
+    {
+        using var skFont = new SKFont(Typeface(), fontSize) { Edging = SKFontEdging.Antialias, Subpixel = true };
+        using var headingFont = new SKFont(Typeface("DejaVuSans-Bold.ttf"), headingSize > 0 ? headingSize : fontSize) { Edging = SKFontEdging.Antialias, Subpixel = true };
+        var lineHeight = fontSize * 1.6f;
+        var margin = fontSize * 1.5f;
+        var gap = fontSize * 8;
+        var labelWidth = rows.Max(r => skFont.MeasureText(r.Label));
+        var valueWidth = rows.Max(r => skFont.MeasureText(r.Value));
+        var headingHeight = heading is null ? 0 : headingFont.Size * 1.6f;
+        var pageWidth = Math.Max(labelWidth + gap + valueWidth, heading is null ? 0 : headingFont.MeasureText(heading)) + (2 * margin);
+        var pageHeight = headingHeight + (rows.Count * lineHeight) + (2 * margin);
+
+        using var bitmap = new SKBitmap(new SKImageInfo((int)MathF.Ceiling(pageWidth), (int)MathF.Ceiling(pageHeight), SKColorType.Rgba8888, SKAlphaType.Opaque));
+        using (var canvas = new SKCanvas(bitmap))
+        using (var paint = new SKPaint { Color = foreground, IsAntialias = true })
+        {
+            canvas.Clear(background);
+            if (heading is not null)
+            {
+                canvas.DrawText(heading, margin, margin + (headingFont.Size * 1.1f), headingFont, paint);
+            }
+
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var baseline = margin + headingHeight + (i * lineHeight) + (fontSize * 1.1f);
+                canvas.DrawText(rows[i].Label, margin, baseline, skFont, paint);
+                canvas.DrawText(rows[i].Value, pageWidth - margin - skFont.MeasureText(rows[i].Value), baseline, skFont, paint);
+            }
+        }
+
+        return Encode(bitmap);
+    }
+
     public static byte[] Encode(SKBitmap bitmap)
     {
         using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);

@@ -46,7 +46,8 @@ public static class InferenceServiceCollectionExtensions
             provider.GetRequiredService<ModelStore>(),
             provider.GetRequiredService<ExecutionProviderSelector>(),
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<ModelCache>>()));
+            provider.GetRequiredService<ILogger<ModelCache>>(),
+            provider.GetServices<IModelWarmupShapes>()));
         services.TryAddSingleton<IModelProvider>(provider => provider.GetRequiredService<ModelCache>());
         services.AddSingleton<IWarmupTask>(provider => provider.GetRequiredService<ModelCache>());
         services.AddSingleton<IStatusSource, ModelCacheStatusSource>();

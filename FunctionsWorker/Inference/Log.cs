@@ -46,4 +46,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3014, Level = LogLevel.Information, Message = "File {Model} ready at {Path} (from cache: {FromCache}; fetch {FetchMs} ms)")]
     public static partial void FileReady(ILogger logger, string model, string path, bool fromCache, long fetchMs);
+
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Information, Message = "Model {Model} warmed: {Shapes} input shape(s), {Runs} runs until each settled, {WarmupMs} ms")]
+    public static partial void ModelWarmedUp(ILogger logger, string model, int shapes, int runs, long warmupMs);
 }

@@ -19,6 +19,7 @@ public sealed class ModelCache : IModelProvider, IWarmupTask, IDisposable
     private readonly ExecutionProviderSelector _devices;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<ModelCache> _logger;
+    private readonly IReadOnlyList<IModelWarmupShapes> _warmupShapes;
 
     // Serialises warm-up passes so a retry never loads a model twice; never disposed, it owns no wait handle.
     private readonly SemaphoreSlim _warmGate = new(1, 1);
@@ -30,8 +31,10 @@ public sealed class ModelCache : IModelProvider, IWarmupTask, IDisposable
         ModelStore store,
         ExecutionProviderSelector devices,
         TimeProvider timeProvider,
-        ILogger<ModelCache> logger)
+        ILogger<ModelCache> logger,
+        IEnumerable<IModelWarmupShapes>? warmupShapes = null)
     {
+        _warmupShapes = warmupShapes?.ToArray() ?? [];
         _store = store;
         _devices = devices;
         _timeProvider = timeProvider;
@@ -290,8 +293,26 @@ public sealed class ModelCache : IModelProvider, IWarmupTask, IDisposable
         var started = _timeProvider.GetTimestamp();
         try
         {
-            await runner.RunAsync(WarmupInputs.Create(runner.Inputs), cancellationToken).ConfigureAwait(false);
-            return ElapsedMs(started);
+            var shapes = new List<IReadOnlyDictionary<string, int[]>>();
+            foreach (var source in _warmupShapes)
+            {
+                shapes.AddRange(source.For(entry.Name, runner.Inputs));
+            }
+
+            if (shapes.Count == 0)
+            {
+                shapes.Add(runner.Inputs.ToDictionary(input => input.Key, input => WarmupInputs.Shape(input.Value)));
+            }
+
+            var runs = 0;
+            foreach (var shape in shapes)
+            {
+                runs += await SettleAsync(runner, WarmupInputs.Fill(shape), cancellationToken).ConfigureAwait(false);
+            }
+
+            var warmupMs = ElapsedMs(started);
+            Log.ModelWarmedUp(_logger, entry.Name, shapes.Count, runs, warmupMs);
+            return warmupMs;
         }
         catch (WorkerFaultException ex)
         {
@@ -303,6 +324,24 @@ public sealed class ModelCache : IModelProvider, IWarmupTask, IDisposable
         {
             runner.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Runs one shape until two consecutive run times agree (or the cap); returns the number of runs.</summary>
+    private async Task<int> SettleAsync(ModelRunner runner, Dictionary<string, TensorData> inputs, CancellationToken cancellationToken)
+    {
+        var previous = double.NaN;
+        for (var run = 1; ; run++)
+        {
+            var started = _timeProvider.GetTimestamp();
+            await runner.RunAsync(inputs, cancellationToken).ConfigureAwait(false);
+            var elapsed = _timeProvider.GetElapsedTime(started).TotalMilliseconds;
+            if (run >= WarmupInputs.MaxRunsPerShape || (run > 1 && WarmupInputs.Settled(previous, elapsed)))
+            {
+                return run;
+            }
+
+            previous = elapsed;
         }
     }
 

@@ -35,6 +35,11 @@ internal sealed class BenchRunner(BenchSettings settings)
 
         var report = new BenchReport(machine, settings.CommandLine, [.. images.Select(i => i.Name + ".png")], pipeline, queue, startup, MachineInfo.LoadAverageNow());
         await ResultsWriter.WriteAsync(report, settings.OutputDirectory, cancellationToken).ConfigureAwait(false);
+        foreach (var plot in PlotWriter.Write(report, settings.OutputDirectory))
+        {
+            Console.WriteLine($"wrote {plot}");
+        }
+
         Console.WriteLine();
         Console.WriteLine(ResultsWriter.Markdown(report));
         Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:F0} s: {Path.Combine(settings.OutputDirectory, "results.md")}, results.json");

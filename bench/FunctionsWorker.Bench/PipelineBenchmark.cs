@@ -48,11 +48,15 @@ internal sealed class PipelineBenchmark(BenchSettings settings, IReadOnlyList<Be
         }
 
         var results = images
-            .Select(image => new ImageStageResult(image.Name, image.Width, image.Height, lines[image.Name], StageTimings.Median(runs[image.Name]), runs[image.Name]))
+            .Select(image => new ImageStageResult(image.Name, image.Width, image.Height, lines[image.Name], StageTimings.Median(runs[image.Name]),
+                LatencyPercentiles.Of([.. runs[image.Name].Select(r => r.Total)]), runs[image.Name]))
             .ToList();
         var sequentialMs = Enumerable.Range(0, settings.Jobs).Sum(i => results[i % results.Count].Median.Total);
+        // The measured composition stays loaded but idle: the fresh ones below share only the cores' caches with it.
+        Console.WriteLine("  first job after ready, a fresh composition per image");
+        var firstJobs = await new FirstJobBenchmark(settings, images).RunAsync(cancellationToken).ConfigureAwait(false);
         return new PipelineReport(settings.Runs, WarmupRuns, settings.Overlay, Statistics.Round(modelWarmupMs), results, settings.Jobs,
-            Statistics.Round(settings.Jobs / (sequentialMs / 1000), 2));
+            Statistics.Round(settings.Jobs / (sequentialMs / 1000), 2), firstJobs);
     }
 
     private static async Task<(StageTimings Timings, int Lines)> RunOnceAsync(IPipeline pipeline, BenchImage image, JsonObject parameters, CancellationToken cancellationToken)

@@ -38,6 +38,7 @@ internal sealed class QueueBenchmark(BenchSettings settings, IReadOnlyList<Bench
         await using var app = builder.Build();
         app.MapFunctions();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var stopped = false;
         try
         {
             var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
@@ -72,6 +73,15 @@ internal sealed class QueueBenchmark(BenchSettings settings, IReadOnlyList<Bench
             }
 
             var median = Statistics.Median(results.Select(r => r.JobsPerSecond));
+            // The sweep's workers must not share the queue with this one.
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            stopped = true;
+            var concurrency = new List<ConcurrencyResult>();
+            foreach (var jobsAtOnce in ConcurrencyLevels)
+            {
+                concurrency.Add(await RunAtConcurrencyAsync(azurite.ConnectionString, queue, table, jobsAtOnce, cancellationToken).ConfigureAwait(false));
+            }
+
             return new QueueReport(
                 settings.Jobs,
                 settings.QueueRuns,
@@ -81,7 +91,42 @@ internal sealed class QueueBenchmark(BenchSettings settings, IReadOnlyList<Bench
                 results,
                 Statistics.Round(median, 2),
                 inProcessJobsPerSecond,
-                Statistics.Round(median / inProcessJobsPerSecond, 2));
+                Statistics.Round(median / inProcessJobsPerSecond, 2),
+                concurrency);
+        }
+        finally
+        {
+            if (!stopped)
+            {
+                await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Jobs the worker may run at once in the throughput sweep (batchSize 1, newBatchThreshold n - 1).</summary>
+    private static readonly int[] ConcurrencyLevels = [1, 2, 4, 8];
+
+    /// <summary>A fresh worker allowed <paramref name="jobsAtOnce"/> jobs at a time: one warm batch, then one measured batch.</summary>
+    private async Task<ConcurrencyResult> RunAtConcurrencyAsync(
+        string connectionString, QueueClient queue, TableClient table, int jobsAtOnce, CancellationToken cancellationToken)
+    {
+        var builder = WorkerComposition.CreateBuilder(connectionString, new Dictionary<string, string?>
+        {
+            ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = settings.MaxPollingInterval.ToString("c", CultureInfo.InvariantCulture),
+            ["AzureFunctionsJobHost:extensions:queues:batchSize"] = "1",
+            ["AzureFunctionsJobHost:extensions:queues:newBatchThreshold"] = (jobsAtOnce - 1).ToString(CultureInfo.InvariantCulture),
+        });
+        await using var app = builder.Build();
+        app.MapFunctions();
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+            await WaitForReadyAsync(new Uri(address), cancellationToken).ConfigureAwait(false);
+            await RunBatchAsync(queue, table, $"c{jobsAtOnce}-warm", images.Count, cancellationToken).ConfigureAwait(false);
+            var result = await RunBatchAsync(queue, table, $"c{jobsAtOnce}-run", settings.Jobs, cancellationToken).ConfigureAwait(false);
+            Console.WriteLine($"  {jobsAtOnce} at once: {result.Jobs} jobs in {result.Seconds:F2} s = {result.JobsPerSecond:F2} jobs/s");
+            return new ConcurrencyResult(jobsAtOnce, result.Jobs, result.Seconds, result.JobsPerSecond, result.MedianJobDurationMs);
         }
         finally
         {

@@ -2,7 +2,8 @@ namespace FunctionsWorker.Bench;
 
 /// <summary>
 /// Section 2: jobs/second through Azurite and the in-process worker, and its ratio to the pipeline alone over the same
-/// job list (below 1: what the queue path costs; above 1: jobs overlapping on the cores pay for it).
+/// job list (below 1: what the queue path costs; above 1: jobs overlapping on the cores pay for it), and jobs/second
+/// against the number of jobs the worker runs at once.
 /// </summary>
 internal sealed record QueueReport(
     int Jobs,
@@ -13,4 +14,5 @@ internal sealed record QueueReport(
     IReadOnlyList<QueueRunResult> Results,
     double MedianJobsPerSecond,
     double InProcessJobsPerSecond,
-    double Ratio);
+    double Ratio,
+    IReadOnlyList<ConcurrencyResult> Concurrency);

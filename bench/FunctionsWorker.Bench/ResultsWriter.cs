@@ -43,12 +43,25 @@ internal static class ResultsWriter
             md.AppendLine();
             Line(md, $"Overlay {(pipeline.Overlay ? "on (the encode stage draws and encodes overlay.png)" : "off (encode is empty)")}; models warmed in {F(pipeline.ModelWarmupMs, 0)} ms before measuring.");
             md.AppendLine();
-            md.AppendLine("| image | size | lines | decode | detect | recognise | encode | total |");
-            md.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|");
+            md.AppendLine("| image | size | lines | decode | detect | recognise | encode | total | p50 | p90 | p99 |");
+            md.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
             foreach (var image in pipeline.Images)
             {
                 var t = image.Median;
-                Line(md, $"| {image.Image} | {image.Width}x{image.Height} | {image.Lines} | {F(t.Decode)} | {F(t.Detect)} | {F(t.Recognize)} | {F(t.Encode)} | {F(t.Total)} |");
+                var l = image.Latency;
+                Line(md, $"| {image.Image} | {image.Width}x{image.Height} | {image.Lines} | {F(t.Decode)} | {F(t.Detect)} | {F(t.Recognize)} | {F(t.Encode)} | {F(t.Total)} | {F(l.P50)} | {F(l.P90)} | {F(l.P99)} |");
+            }
+
+            md.AppendLine();
+            Line(md, $"p50/p90/p99: nearest-rank percentiles of the total over the {pipeline.Runs} measured runs (with few runs p99 is the slowest run).");
+            md.AppendLine();
+            Line(md, $"### First job after ready (ms): a fresh composition per image, warmed as the worker warms before fetching, then the first job against the median of the {pipeline.Runs} after it");
+            md.AppendLine();
+            md.AppendLine("| image | warm-up | first job | median after | first / median |");
+            md.AppendLine("|---|--:|--:|--:|--:|");
+            foreach (var first in pipeline.FirstJobs)
+            {
+                Line(md, $"| {first.Image} | {F(first.WarmupMs, 0)} | {F(first.FirstMs)} | {F(first.MedianAfterMs)} | {F(first.Ratio, 2)} |");
             }
 
             md.AppendLine();
@@ -76,6 +89,15 @@ internal static class ResultsWriter
             Line(md, $"| queue (Azurite + in-process worker), median | {F(queue.MedianJobsPerSecond, 2)} |");
             Line(md, $"| pipeline alone, same job list, sequential | {F(queue.InProcessJobsPerSecond, 2)} |");
             Line(md, $"| ratio queue / in-process | {F(queue.Ratio, 2)} |");
+            md.AppendLine();
+            Line(md, $"Throughput against jobs at once (a fresh worker per row: batchSize 1, newBatchThreshold n - 1; one warm batch, then one measured batch of {queue.Jobs} jobs):");
+            md.AppendLine();
+            md.AppendLine("| jobs at once | seconds | jobs/s | median job duration (ms) |");
+            md.AppendLine("|--:|--:|--:|--:|");
+            foreach (var c in queue.Concurrency)
+            {
+                Line(md, $"| {c.JobsAtOnce} | {F(c.Seconds, 2)} | {F(c.JobsPerSecond, 2)} | {F(c.MedianJobDurationMs, 0)} |");
+            }
         }
 
         if (report.Startup is { } startup)
@@ -91,6 +113,24 @@ internal static class ResultsWriter
             {
                 Line(md, $"| {r.Configuration} | {F(r.MedianMs, 0)} | {F(r.MinMs, 0)} | {F(r.MaxMs, 0)} | {string.Join(", ", r.RunsMs.Select(v => F(v, 0)))} |");
             }
+        }
+
+        md.AppendLine();
+        md.AppendLine("## Plots");
+        md.AppendLine();
+        if (report.Pipeline is not null)
+        {
+            md.AppendLine("![latency per image](plots/latency.png)");
+        }
+
+        if (report.Startup is not null)
+        {
+            md.AppendLine("![start-up](plots/startup.png)");
+        }
+
+        if (report.Queue is not null)
+        {
+            md.AppendLine("![throughput against concurrency](plots/throughput.png)");
         }
 
         return md.ToString();

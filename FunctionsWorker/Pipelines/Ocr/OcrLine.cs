@@ -1,4 +1,7 @@
 namespace FunctionsWorker.Pipelines.Ocr;
 
-/// <summary>One recognised line: its text, the recogniser's confidence (0-1) and where it is in the input image.</summary>
-internal sealed record OcrLine(string Text, float Confidence, TextQuad Box);
+/// <summary>
+/// One line of text as a reader sees it: the boxes on one text row joined in reading order (a price-list row's label
+/// and price, a heading the detector split into words). <see cref="Boxes"/> are indices into the job's box list.
+/// </summary>
+internal sealed record OcrLine(string Text, float Confidence, TextQuad Box, IReadOnlyList<int> Boxes);

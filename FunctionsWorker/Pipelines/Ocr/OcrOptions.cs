@@ -17,6 +17,12 @@ public sealed class OcrOptions
     /// </summary>
     public string Dictionary { get; set; } = "ocr-dict";
 
+    /// <summary>
+    /// Catalog name of the optional text-direction classifier (PP-OCR <c>ch_ppocr_mobile_v2.0_cls</c>, 0° or 180°):
+    /// when set, each text strip it finds upside down (probability above 0.9) is turned before it is read. Empty: off.
+    /// </summary>
+    public string Classifier { get; set; } = "";
+
     /// <summary>Default longest side, in pixels, of the image the detector sees; a job may override it with <c>parameters.maxSide</c>.</summary>
     public int MaxSide { get; set; } = 960;
 

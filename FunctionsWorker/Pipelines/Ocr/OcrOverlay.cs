@@ -2,10 +2,10 @@ using SkiaSharp;
 
 namespace FunctionsWorker.Pipelines.Ocr;
 
-/// <summary>Draws the detected boxes over the input image, for checking what the pipeline saw.</summary>
+/// <summary>Draws every box that was read over the input image, for checking what the pipeline saw.</summary>
 internal static class OcrOverlay
 {
-    public static SKBitmap Draw(SKBitmap image, IReadOnlyList<OcrLine> lines)
+    public static SKBitmap Draw(SKBitmap image, IReadOnlyList<OcrBox> boxes)
     {
         var overlay = image.Copy();
         using var canvas = new SKCanvas(overlay);
@@ -16,10 +16,10 @@ internal static class OcrOverlay
             StrokeWidth = Math.Max(2f, Math.Max(image.Width, image.Height) / 500f),
             IsAntialias = true,
         };
-        foreach (var line in lines)
+        foreach (var box in boxes)
         {
             using var path = new SKPath();
-            path.AddPoly(line.Box.ToArray(), close: true);
+            path.AddPoly(box.Box.ToArray(), close: true);
             canvas.DrawPath(path, stroke);
         }
 

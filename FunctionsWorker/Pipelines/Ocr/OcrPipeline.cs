@@ -22,6 +22,7 @@ internal sealed class OcrPipeline : IPipeline
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly TextDetector _detector;
+    private readonly TextDirectionClassifier _classifier;
     private readonly Lock _recognizerGate = new();
     private TextRecognizer? _recognizer;
 
@@ -32,7 +33,10 @@ internal sealed class OcrPipeline : IPipeline
         _decoder = decoder;
         _time = time;
         _logger = logger;
-        RequiredModels = [_options.DetectionModel, _options.RecognitionModel, _options.Dictionary];
+        RequiredModels = string.IsNullOrEmpty(_options.Classifier)
+            ? [_options.DetectionModel, _options.RecognitionModel, _options.Dictionary]
+            : [_options.DetectionModel, _options.RecognitionModel, _options.Dictionary, _options.Classifier];
+        _classifier = new TextDirectionClassifier(_options.RecognitionBatchSize);
         _detector = new TextDetector(new DbPostProcessor(_options.BinaryThreshold, _options.BoxThreshold, _options.UnclipRatio, _options.MaxCandidates));
     }
 
@@ -48,6 +52,7 @@ internal sealed class OcrPipeline : IPipeline
         var detection = _models.GetRunner(_options.DetectionModel);
         var recognition = _models.GetRunner(_options.RecognitionModel);
         var recognizer = GetRecognizer();
+        var direction = string.IsNullOrEmpty(_options.Classifier) ? null : _models.GetRunner(_options.Classifier);
 
         var started = _time.GetTimestamp();
         context.Report("decode", 0);
@@ -63,14 +68,15 @@ internal sealed class OcrPipeline : IPipeline
         var detected = _time.GetTimestamp();
 
         context.Report("recognize", 0.3, $"{boxes.Count} text boxes");
-        var lines = await RecognizeAsync(recognizer, recognition, image, boxes, cancellationToken).ConfigureAwait(false);
+        var read = await RecognizeAsync(recognizer, recognition, direction, image, boxes, cancellationToken).ConfigureAwait(false);
+        var lines = LineGrouper.Group(read);
         var recognized = _time.GetTimestamp();
         context.Report("encode", 0.9);
 
         var outputs = new List<PipelineOutput>();
         if (wantOverlay)
         {
-            using var overlay = OcrOverlay.Draw(image, lines);
+            using var overlay = OcrOverlay.Draw(image, read);
             var png = ImageEncoder.Encode(overlay, "png");
             outputs.Add(new PipelineOutput(OverlayFileName, png.Content, png.ContentType));
         }
@@ -81,12 +87,12 @@ internal sealed class OcrPipeline : IPipeline
             _time.GetElapsedTime(decoded, detected),
             _time.GetElapsedTime(detected, recognized),
             _time.GetElapsedTime(recognized, encoded));
-        Log.OcrCompleted(_logger, context.JobId, image.Width, image.Height, lines.Count, boxes.Count,
+        Log.OcrCompleted(_logger, context.JobId, image.Width, image.Height, lines.Count, read.Count,
             (long)_time.GetElapsedTime(started, encoded).TotalMilliseconds,
             (long)timings.Decode.TotalMilliseconds, (long)timings.Detect.TotalMilliseconds,
             (long)timings.Recognize.TotalMilliseconds, (long)timings.Encode.TotalMilliseconds);
 
-        return new PipelineResult(Summarize(image, lines, timings), outputs);
+        return new PipelineResult(Summarize(image, read, lines, timings), outputs);
     }
 
     /// <summary>
@@ -109,7 +115,9 @@ internal sealed class OcrPipeline : IPipeline
         }
     }
 
-    private async Task<List<OcrLine>> RecognizeAsync(TextRecognizer recognizer, ModelRunner runner, SKBitmap image, IReadOnlyList<TextQuad> boxes, CancellationToken cancellationToken)
+    /// <summary>Every box that reads as text above <c>MinConfidence</c>, in the detector's reading order.</summary>
+    private async Task<List<OcrBox>> RecognizeAsync(
+        TextRecognizer recognizer, ModelRunner runner, ModelRunner? direction, SKBitmap image, IReadOnlyList<TextQuad> boxes, CancellationToken cancellationToken)
     {
         if (boxes.Count == 0)
         {
@@ -125,19 +133,32 @@ internal sealed class OcrPipeline : IPipeline
                 strips.Add(PerspectiveCrop.Crop(source, box));
             }
 
+            var flipped = direction is null
+                ? new bool[strips.Count]
+                : await _classifier.ClassifyAsync(direction, strips, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < strips.Count; i++)
+            {
+                if (flipped[i])
+                {
+                    var upright = TextDirectionClassifier.Turn(strips[i]);
+                    strips[i].Dispose();
+                    strips[i] = upright;
+                }
+            }
+
             var texts = await recognizer.RecognizeAsync(runner, strips, cancellationToken).ConfigureAwait(false);
-            var lines = new List<OcrLine>(boxes.Count);
+            var read = new List<OcrBox>(boxes.Count);
             for (var i = 0; i < boxes.Count; i++)
             {
                 var (text, confidence) = texts[i];
                 text = text.Trim();
                 if (text.Length > 0 && confidence >= _options.MinConfidence)
                 {
-                    lines.Add(new OcrLine(text, confidence, boxes[i]));
+                    read.Add(new OcrBox(text, confidence, boxes[i], flipped[i]));
                 }
             }
 
-            return lines;
+            return read;
         }
         finally
         {
@@ -148,22 +169,38 @@ internal sealed class OcrPipeline : IPipeline
         }
     }
 
-    private static JsonObject Summarize(SKBitmap image, List<OcrLine> lines, OcrTimings timings)
+    /// <summary>
+    /// <c>lines</c>: what a reader sees, one entry per text row with the indices of its <c>boxes</c>; <c>boxes</c>: one
+    /// entry per detected box, in the detector's reading order, with <c>flipped</c> when it was read upside down.
+    /// </summary>
+    private static JsonObject Summarize(SKBitmap image, List<OcrBox> boxes, List<OcrLine> lines, OcrTimings timings)
     {
+        var boxArray = new JsonArray();
+        foreach (var box in boxes)
+        {
+            var entry = new JsonObject
+            {
+                ["text"] = box.Text,
+                ["confidence"] = Math.Round(box.Confidence, 4),
+                ["box"] = Corners(box.Box),
+            };
+            if (box.Flipped)
+            {
+                entry["flipped"] = true;
+            }
+
+            boxArray.Add(entry);
+        }
+
         var lineArray = new JsonArray();
         foreach (var line in lines)
         {
-            var box = new JsonArray();
-            foreach (var point in line.Box.ToArray())
-            {
-                box.Add(new JsonArray((int)MathF.Round(point.X), (int)MathF.Round(point.Y)));
-            }
-
             lineArray.Add(new JsonObject
             {
                 ["text"] = line.Text,
                 ["confidence"] = Math.Round(line.Confidence, 4),
-                ["box"] = box,
+                ["box"] = Corners(line.Box),
+                ["boxes"] = new JsonArray([.. line.Boxes.Select(i => (JsonNode)i)]),
             });
         }
 
@@ -171,6 +208,7 @@ internal sealed class OcrPipeline : IPipeline
         {
             ["text"] = string.Join('\n', lines.Select(l => l.Text)),
             ["lines"] = lineArray,
+            ["boxes"] = boxArray,
             ["width"] = image.Width,
             ["height"] = image.Height,
             ["timingsMs"] = new JsonObject
@@ -181,6 +219,17 @@ internal sealed class OcrPipeline : IPipeline
                 ["encode"] = Milliseconds(timings.Encode),
             },
         };
+    }
+
+    private static JsonArray Corners(TextQuad quad)
+    {
+        var corners = new JsonArray();
+        foreach (var point in quad.ToArray())
+        {
+            corners.Add(new JsonArray((int)MathF.Round(point.X), (int)MathF.Round(point.Y)));
+        }
+
+        return corners;
     }
 
     private static double Milliseconds(TimeSpan elapsed) => Math.Round(elapsed.TotalMilliseconds, 1);

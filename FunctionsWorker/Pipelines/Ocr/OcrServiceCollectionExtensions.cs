@@ -1,14 +1,21 @@
+using FunctionsWorker.Inference;
+
 namespace FunctionsWorker.Pipelines.Ocr;
 
 /// <summary>
-/// Registers the <c>ocr</c> pipeline when <c>Pipelines:Ocr:Enabled</c> is true; its two models and its dictionary come
-/// from the model catalog.
+/// Registers the <c>ocr</c> pipeline when <c>Pipelines:Ocr:Enabled</c> is true; its models (detector, recogniser, the
+/// optional direction classifier) and its dictionary come from the model catalog.
 /// </summary>
 public static class OcrServiceCollectionExtensions
 {
     public static IHostApplicationBuilder AddOcrPipeline(this IHostApplicationBuilder builder)
     {
-        builder.AddPipeline<OcrPipeline, OcrOptions, OcrOptionsValidator>("Ocr");
+        if (builder.AddPipeline<OcrPipeline, OcrOptions, OcrOptionsValidator>("Ocr"))
+        {
+            // The padded shapes the pipeline runs its models with, warmed by the model cache before it is Ready.
+            builder.Services.AddSingleton<IModelWarmupShapes, OcrWarmupShapes>();
+        }
+
         return builder;
     }
 }

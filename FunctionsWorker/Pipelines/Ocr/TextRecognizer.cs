@@ -6,7 +6,7 @@ namespace FunctionsWorker.Pipelines.Ocr;
 
 /// <summary>
 /// Reads text strips with the PP-OCR CTC model: height 48, ratio kept, values in [-1, 1], batches of similar
-/// aspect ratio padded to the widest strip so little of each batch is padding.
+/// aspect ratio padded to the widest strip's width bucket (and to a bucketed count), so the model sees few shapes.
 /// </summary>
 internal sealed class TextRecognizer(CharacterDictionary dictionary, int batchSize)
 {
@@ -38,6 +38,7 @@ internal sealed class TextRecognizer(CharacterDictionary dictionary, int batchSi
 
             for (var n = 0; n < batch.Length; n++)
             {
+                // The padded batch entries beyond the real strips are never decoded.
                 var characters = CtcDecoder.DecodeCharacters(output.Data.AsSpan(n * steps * classes, steps * classes), steps, classes, dictionary);
                 var text = WordGapSpacer.Join(characters, input.Shape[3] / (float)steps, inkColumns[n], InputHeight);
                 results[batch[n]] = (text, CtcDecoder.Confidence(characters));
@@ -50,17 +51,18 @@ internal sealed class TextRecognizer(CharacterDictionary dictionary, int batchSi
     private static float Aspect(SKBitmap strip) => strip.Width / (float)strip.Height;
 
     /// <summary>The batch tensor, and for each strip which columns of it (as resized) hold ink.</summary>
-    private static (TensorData Input, bool[][] InkColumns) Pack(IReadOnlyList<SKBitmap> strips, int[] batch)
+    private (TensorData Input, bool[][] InkColumns) Pack(IReadOnlyList<SKBitmap> strips, int[] batch)
     {
         var maxAspect = Math.Max(MinInputWidth / (float)InputHeight, batch.Max(i => Aspect(strips[i])));
-        var width = (int)(InputHeight * maxAspect);
-        var tensor = TensorData.Create([batch.Length, 3, InputHeight, width]);
+        var contentWidth = (int)(InputHeight * maxAspect);
+        var width = ShapeBuckets.RecognitionWidth(contentWidth);
+        var tensor = TensorData.Create([ShapeBuckets.RecognitionCount(batch.Length, batchSize), 3, InputHeight, width]);
         var plane = InputHeight * width;
         var inkColumns = new bool[batch.Length][];
         for (var n = 0; n < batch.Length; n++)
         {
             var strip = strips[batch[n]];
-            var resizedWidth = Math.Clamp((int)MathF.Ceiling(InputHeight * Aspect(strip)), 1, width);
+            var resizedWidth = Math.Clamp((int)MathF.Ceiling(InputHeight * Aspect(strip)), 1, contentWidth);
             using var resized = strip.Resize(
                 new SKImageInfo(resizedWidth, InputHeight, SKColorType.Rgba8888, SKAlphaType.Opaque),
                 new SKSamplingOptions(SKFilterMode.Linear));
