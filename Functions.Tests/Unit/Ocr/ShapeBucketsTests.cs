@@ -5,9 +5,9 @@ namespace Functions.Tests.Unit.Ocr;
 public sealed class ShapeBucketsTests
 {
     [Theory]
-    [InlineData(32, 320)]
-    [InlineData(320, 320)]
-    [InlineData(448, 640)]
+    [InlineData(32, 160)]
+    [InlineData(160, 160)]
+    [InlineData(448, 480)]
     [InlineData(960, 960)]
     public void DetectionSide_PadsUpToTheStep(int side, int expected) => Assert.Equal(expected, ShapeBuckets.DetectionSide(side));
 

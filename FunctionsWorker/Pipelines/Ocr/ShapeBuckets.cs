@@ -9,7 +9,7 @@ namespace FunctionsWorker.Pipelines.Ocr;
 internal static class ShapeBuckets
 {
     /// <summary>Detector sides are padded up to a multiple of this (a multiple of <see cref="DetectionSize.Multiple"/>).</summary>
-    public const int DetectionStep = 320;
+    public const int DetectionStep = 160;
 
     /// <summary>
     /// Recognition widths (at height 48), all warmed; a wider batch (a line over 40 times longer than high, rare) is
