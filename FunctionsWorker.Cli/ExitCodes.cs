@@ -5,7 +5,10 @@ internal static class ExitCodes
 {
     public const int Succeeded = 0;
 
-    /// <summary>Usage or bad input: a parse error, a missing file, a bad <c>--param</c>, an unknown job id.</summary>
+    /// <summary>
+    /// Usage or bad input: a parse error, a missing file, a bad <c>--param</c>, an unknown job id or poison message, a
+    /// request the worker refused (no or wrong function key, a job that already finished).
+    /// </summary>
     public const int BadInput = 1;
 
     /// <summary>The job failed: poisoned.</summary>
@@ -16,6 +19,9 @@ internal static class ExitCodes
 
     /// <summary>No outcome within <c>--wait</c>.</summary>
     public const int Timeout = 4;
+
+    /// <summary>The job was cancelled (<c>fwjobs jobs cancel</c> or <c>DELETE /api/jobs/{id}</c>) before it finished.</summary>
+    public const int Cancelled = 5;
 
     /// <summary>Interrupted (Ctrl-C), as shells report SIGINT.</summary>
     public const int Interrupted = 130;

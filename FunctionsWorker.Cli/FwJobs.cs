@@ -13,6 +13,8 @@ internal static class FwJobs
         root.Subcommands.Add(DownloadCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(JobsCommand.Create());
+        root.Subcommands.Add(PoisonCommand.Create());
+        root.Subcommands.Add(WorkersCommand.Create());
         root.Subcommands.Add(UploadCommand.Create());
         root.Subcommands.Add(SampleImageCommand.Create());
         return root;

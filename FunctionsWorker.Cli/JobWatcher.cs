@@ -10,8 +10,8 @@ namespace FunctionsWorker.Cli;
 
 /// <summary>
 /// Follows one job through its record (table row PartitionKey = jobId, RowKey <c>job</c>) until <c>result.json</c>
-/// appears (succeeded), the record says <c>Poisoned</c>, or the time is up; every change of state, attempt or
-/// progress is reported once.
+/// appears (succeeded), the record says <c>Poisoned</c> or <c>Cancelled</c>, or the time is up; every change of state,
+/// attempt, progress or cancellation request is reported once.
 /// </summary>
 internal sealed class JobWatcher(TableClient records, BlobClient result, Reporter reporter)
 {
@@ -28,27 +28,28 @@ internal sealed class JobWatcher(TableClient records, BlobClient result, Reporte
             if (record is not null)
             {
                 var state = record.GetString("State") ?? "Running";
-                var progress = record.TryGetValue("Progress", out var value) && value is not null
-                    ? Convert.ToString(value, CultureInfo.InvariantCulture)
-                    : null;
-                var key = $"{state}|{record.GetInt64("Attempt")}|{progress}";
+                var progress = Progress(record);
+                var key = $"{state}|{record.GetInt64("Attempt")}|{progress}|{record.GetBoolean("CancelRequested")}";
                 if (key != reported && state != "Succeeded")
                 {
                     reported = key;
-                    Report(jobId, state, record, progress, clock.Elapsed);
+                    Report(jobId, state, record, clock.Elapsed);
                 }
 
                 lastState = state;
-                if (state == "Poisoned")
+                switch (state)
                 {
-                    return ExitCodes.JobFailed;
+                    case "Poisoned":
+                        return ExitCodes.JobFailed;
+                    case "Cancelled":
+                        return ExitCodes.Cancelled;
                 }
             }
 
             if ((await result.ExistsAsync(cancellationToken)).Value)
             {
                 var content = (await result.DownloadContentAsync(cancellationToken)).Value.Content.ToString();
-                Report(jobId, "Succeeded", record, null, clock.Elapsed);
+                Report(jobId, "Succeeded", record, clock.Elapsed);
                 PrintResult(content);
                 return ExitCodes.Succeeded;
             }
@@ -76,15 +77,26 @@ internal sealed class JobWatcher(TableClient records, BlobClient result, Reporte
         }
     }
 
-    private void Report(string jobId, string state, TableEntity? record, string? progress, TimeSpan elapsed)
+    /// <summary>
+    /// The record's progress columns (<c>ProgressStage</c>, <c>ProgressFraction</c>, <c>ProgressMessage</c>) as
+    /// <c>stage 40% message</c>; null when the pipeline reported none.
+    /// </summary>
+    public static string? Progress(TableEntity? record) =>
+        HumanFormat.Progress(record?.GetString("ProgressStage"), record?.GetDouble("ProgressFraction"), record?.GetString("ProgressMessage"));
+
+    private void Report(string jobId, string state, TableEntity? record, TimeSpan elapsed)
     {
         var attempt = record?.GetInt64("Attempt");
         var errorType = record?.GetString("ErrorType");
         var errorMessage = record?.GetString("ErrorMessage");
+        var progress = state == "Running" ? Progress(record) : null;
+        var cancelRequested = record?.GetBoolean("CancelRequested") == true;
         var text = state switch
         {
-            "Running" => $"job {jobId}: running (attempt {attempt}, worker {record?.GetString("WorkerId")})" + (progress is null ? "" : $", progress {progress}"),
+            "Running" => $"job {jobId}: running (attempt {attempt}, worker {record?.GetString("WorkerId")})" +
+                (progress is null ? "" : $", {progress}") + (cancelRequested ? ", cancellation requested" : ""),
             "Succeeded" => $"job {jobId}: succeeded after {elapsed.TotalSeconds:F1} s",
+            "Cancelled" => $"job {jobId}: cancelled" + (attempt is > 0 ? $" during attempt {attempt}" : " before it ran"),
             "Retrying" or "Released" or "Poisoned" => $"job {jobId}: {state.ToLowerInvariant()} after attempt {attempt}: {errorType}: {errorMessage}",
             _ => $"job {jobId}: {state.ToLowerInvariant()} (attempt {attempt})",
         };
@@ -94,7 +106,10 @@ internal sealed class JobWatcher(TableClient records, BlobClient result, Reporte
             ["state"] = state,
             ["attempt"] = attempt,
             ["workerId"] = record?.GetString("WorkerId"),
-            ["progress"] = progress,
+            ["progressStage"] = state == "Running" ? record?.GetString("ProgressStage") : null,
+            ["progressFraction"] = state == "Running" ? record?.GetDouble("ProgressFraction") : null,
+            ["progressMessage"] = state == "Running" ? record?.GetString("ProgressMessage") : null,
+            ["cancelRequested"] = cancelRequested,
             ["errorType"] = errorType,
             ["errorMessage"] = errorMessage,
             ["elapsedMs"] = (long)elapsed.TotalMilliseconds,

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 
 namespace FunctionsWorker.Cli;
 
-/// <summary><c>fwjobs status</c>: the worker's <c>GET /api/status</c> as a short summary, or raw with <c>--json</c>.</summary>
+/// <summary><c>fwjobs status</c>: the worker's <c>GET /api/status</c> as a short summary (worker, storage, queue, fleet, jobs, device, models), or raw with <c>--json</c>.</summary>
 internal static class StatusCommand
 {
     public static Command Create()
@@ -52,6 +52,12 @@ internal static class StatusCommand
         {
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"queue {queue["name"]}: {queue["length"]} waiting, {queue["poisonName"]}: {queue["poisonLength"]}; in flight {status["inFlight"]}");
+        }
+
+        if (status["fleet"] is JsonObject fleet)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"fleet: {fleet["ready"]} ready, {fleet["stale"]} stale, {fleet["total"]} total (fwjobs workers for the list)");
         }
 
         if (status["counts"] is JsonObject counts && counts.Count > 0)

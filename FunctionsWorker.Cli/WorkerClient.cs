@@ -4,16 +4,26 @@ using System.Text.Json.Nodes;
 
 namespace FunctionsWorker.Cli;
 
-/// <summary>GETs the worker's HTTP triggers and maps its answers to the CLI's exit codes.</summary>
+/// <summary>Calls the worker's HTTP triggers and maps its answers to the CLI's exit codes.</summary>
 internal sealed class WorkerClient(Uri apiBase, string? key)
 {
+    private const int MaxDetailLength = 300;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     /// <summary>The JSON body of a 200 answer to <paramref name="path"/> (relative to the route prefix).</summary>
-    public async Task<JsonNode> GetAsync(string path, string notFound, CancellationToken cancellationToken)
+    public async Task<JsonNode> GetAsync(string path, string notFound, CancellationToken cancellationToken) =>
+        await SendAsync(HttpMethod.Get, path, notFound, cancellationToken)
+        ?? throw new CliException(ExitCodes.Unreachable, "the worker answered an empty body.");
+
+    /// <summary>
+    /// The JSON body of a 2xx answer to <paramref name="method"/> <paramref name="path"/>, null for 204; every other
+    /// answer becomes a <see cref="CliException"/> with one line: <paramref name="notFound"/> for 404, the worker's own
+    /// explanation for 400 and 409.
+    /// </summary>
+    public async Task<JsonNode?> SendAsync(HttpMethod method, string path, string notFound, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = Timeout };
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(apiBase, path));
+        using var request = new HttpRequestMessage(method, new Uri(apiBase, path));
         if (key is not null)
         {
             request.Headers.Add("x-functions-key", key);
@@ -38,12 +48,39 @@ internal sealed class WorkerClient(Uri apiBase, string? key)
         using var disposeResponse = response;
         return response.StatusCode switch
         {
-            HttpStatusCode.OK => ParseBody(body),
-            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => throw CliException.BadInput(
-                $"the worker refused the request ({(int)response.StatusCode}): pass the function key with --key or ${WorkerOptions.KeyVariable}."),
+            HttpStatusCode.NoContent => null,
+            HttpStatusCode.OK or HttpStatusCode.Accepted or HttpStatusCode.Created => ParseBody(body),
+            HttpStatusCode.Unauthorized => throw CliException.BadInput(
+                $"the worker refused the request (401): pass its function key (app setting FunctionKey) with --key or ${WorkerOptions.KeyVariable}."),
+            // The worker's 403 means it has no FunctionKey configured and refuses changes without one; its detail says so.
+            HttpStatusCode.Forbidden => throw CliException.BadInput(
+                $"the worker refused the request (403): {Detail(body) ?? "forbidden"} (the worker needs the app setting FunctionKey; pass it with --key or ${WorkerOptions.KeyVariable})."),
             HttpStatusCode.NotFound => throw CliException.BadInput(notFound),
-            _ => throw new CliException(ExitCodes.Unreachable, $"the worker answered {(int)response.StatusCode} {response.ReasonPhrase}."),
+            HttpStatusCode.BadRequest or HttpStatusCode.Conflict => throw CliException.BadInput(
+                $"the worker refused the request ({(int)response.StatusCode}): {Detail(body) ?? response.ReasonPhrase}"),
+            _ => throw new CliException(ExitCodes.Unreachable,
+                $"the worker answered {(int)response.StatusCode} {response.ReasonPhrase}" + (Detail(body) is { } detail ? $": {detail}" : ".")),
         };
+    }
+
+    /// <summary>The <c>detail</c> of a problem-details body, on one line and short; null when there is none.</summary>
+    public static string? Detail(string body)
+    {
+        try
+        {
+            if (JsonNode.Parse(body) is JsonObject problem && problem["detail"] is JsonValue value && value.TryGetValue(out string? detail) &&
+                !string.IsNullOrWhiteSpace(detail))
+            {
+                var line = string.Join(' ', detail.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                return line.Length <= MaxDetailLength ? line : line[..MaxDetailLength] + "...";
+            }
+        }
+        catch (JsonException)
+        {
+            // Not problem details (a proxy's HTML page, say): the status code alone has to do.
+        }
+
+        return null;
     }
 
     private static JsonNode ParseBody(string body)

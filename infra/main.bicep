@@ -22,8 +22,13 @@ param workerImage string = ''
 ])
 param gpuProfileType string = 'Consumption-GPU-NC8as-T4'
 
-@description('Messages per replica for the KEDA azure-queue scale rule.')
-param queueLength int = 4
+// One replica's capacity: with dynamic concurrency (host.json concurrency.dynamicConcurrencyEnabled, on by default)
+// a replica holds its learned limit plus one prefetched message, starting at 1 and settling near what its model
+// runners can start (2-3 for an OCR GPU worker with one runner per model). A larger value leaves jobs waiting on a
+// busy replica while KEDA holds off adding another; raise it for CPU pipelines or several runners per model.
+@description('Messages per replica for the KEDA azure-queue scale rule: one replica\'s capacity, its dynamic concurrency plus one prefetched message.')
+@minValue(1)
+param queueLength int = 3
 
 @description('Upper bound of worker replicas.')
 param maxReplicas int = 8

@@ -133,6 +133,19 @@ public sealed class InfraTests
         Assert.Contains(profiles, p => p.Contains("gpuProfileType", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task KedaQueueLength_IsOneReplicasCapacity_SameInYamlAndBicep()
+    {
+        var yaml = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "infra", "containerapp.yaml"));
+        var fromYaml = int.Parse(System.Text.RegularExpressions.Regex.Match(yaml, @"queueLength:\s*(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var fromBicep = JsonNode.Parse(await TemplateText.Value)!["parameters"]!["queueLength"]!["defaultValue"]!.GetValue<int>();
+
+        Assert.Equal(fromYaml, fromBicep);
+        // Dynamic concurrency: a replica holds its learned limit (about 2-3 on a GPU node) plus one prefetched message,
+        // not batchSize; a larger value keeps jobs waiting on a busy replica instead of adding one.
+        Assert.InRange(fromBicep, 2, 4);
+    }
+
     /// <summary>Every JSON object in the tree, the root included.</summary>
     private static IEnumerable<JsonObject> Objects(JsonNode? node)
     {

@@ -20,9 +20,13 @@ param storageAccountName string
 param applicationInsightsName string
 param jobsQueueName string = 'jobs'
 param jobsTableName string = 'jobs'
-@description('Messages per replica for the KEDA azure-queue rule.')
+// One replica's capacity: with dynamic concurrency (host.json concurrency.dynamicConcurrencyEnabled, on by default)
+// a replica holds its learned limit plus one prefetched message, starting at 1 and settling near what its model
+// runners can start (2-3 for an OCR GPU worker with one runner per model). A larger value leaves jobs waiting on a
+// busy replica while KEDA holds off adding another; raise it for CPU pipelines or several runners per model.
+@description('Messages per replica for the KEDA azure-queue rule: one replica\'s capacity, its dynamic concurrency plus one prefetched message.')
 @minValue(1)
-param queueLength int = 4
+param queueLength int = 3
 @minValue(0)
 param minReplicas int = 0
 @minValue(1)
