@@ -4,9 +4,10 @@ using FunctionsWorker.Storage;
 namespace FunctionsWorker.Jobs;
 
 /// <summary>
-/// Keeps a running job's progress in its record: written at every new stage and at most every couple of seconds within
-/// one, one write at a time in report order; the job awaits the last write when it ends. A failed write is only logged:
-/// progress is for watching, never a reason to fail a job.
+/// Keeps a running job's progress in its record: nothing for a job's first couple of seconds (a quick job costs no
+/// extra storage call: its record says Succeeded soon enough), then at every new stage and at most every couple of
+/// seconds within one, one write at a time in report order; the job awaits the last write when it ends. A failed write
+/// is only logged: progress is for watching, never a reason to fail a job.
 /// </summary>
 internal sealed class RecordProgress(JobRecordStore records, string jobId, TimeProvider time, ILogger logger) : IProgress<PipelineProgress>, IAsyncDisposable
 {
@@ -14,6 +15,7 @@ internal sealed class RecordProgress(JobRecordStore records, string jobId, TimeP
     private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(5);
 
     private readonly object _gate = new();
+    private readonly long _startedAt = time.GetTimestamp();
     private string? _stage;
     private long _writtenAt;
     private Task _writes = Task.CompletedTask;
@@ -22,7 +24,7 @@ internal sealed class RecordProgress(JobRecordStore records, string jobId, TimeP
     {
         lock (_gate)
         {
-            if (value.Stage == _stage && time.GetElapsedTime(_writtenAt) < MinInterval)
+            if (time.GetElapsedTime(_startedAt) < MinInterval || (value.Stage == _stage && time.GetElapsedTime(_writtenAt) < MinInterval))
             {
                 return;
             }
