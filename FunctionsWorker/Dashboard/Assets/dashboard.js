@@ -547,8 +547,8 @@ function renderModels(inference) {
     { label: 'State', className: 'state', render: (cell, m) => badge(cell, m.state, toneOf(m.state)) },
     { label: 'Device', render: text((m) => m.device ?? '') },
     { label: 'Size', render: text((m) => bytes(m.bytes)) },
-    { label: 'Fetch / verify', render: text((m) => `${ms(m.fetchMs)} / ${ms(m.verifyMs)}`) },
-    { label: 'Load / warm-up', render: text((m) => `${ms(m.loadMs)} / ${ms(m.warmupMs)}`) },
+    { label: 'Fetch / verify', className: 'nums', render: text((m) => `${ms(m.fetchMs)} / ${ms(m.verifyMs)}`) },
+    { label: 'Load / warm-up', className: 'nums', render: text((m) => `${ms(m.loadMs)} / ${ms(m.warmupMs)}`) },
     { label: 'Source', className: 'error', render: (cell, m) => {
       const origin = m.healed ? 'healed from source' : m.fromCache ? 'from cache' : 'fetched';
       setText(cell, m.error ? `${origin} · ${m.error}` : `${origin} · ${m.source ?? ''}`);
@@ -585,7 +585,7 @@ function recordSample(status) {
   renderQueueChart();
 }
 
-const chart = { width: 600, height: 160, left: 34, right: 8, top: 8, bottom: 20 };
+const chart = { width: 600, height: 160, left: 34, right: 8, top: 14, bottom: 22 };
 
 /** A round number at or above the largest value, so the axis reads 5, 10, 50 rather than 37. */
 function ceiling(value) {
@@ -626,6 +626,11 @@ function renderQueueChart() {
   for (const [field, className] of [['q', 'queue'], ['p', 'poison']]) {
     const points = samples.map((s) => `${x(s.t).toFixed(1)},${y(s[field]).toFixed(1)}`).join(' ');
     node.append(svg('polyline', { class: `line ${className}`, points }));
+    const last = samples[samples.length - 1];
+    if (last) {
+      // The latest value as a dot too: a tab opened a moment ago has one sample, which no line can show.
+      node.append(svg('circle', { class: `dot ${className}`, cx: x(last.t).toFixed(1), cy: y(last[field]).toFixed(1), r: 3 }));
+    }
   }
 
   const last = samples[samples.length - 1];
