@@ -18,7 +18,7 @@ public sealed class DashboardTests(AzuriteFixture azurite, ChromiumFixture chrom
     private static readonly float Patience = 20_000;
 
     [Fact]
-    public async Task Dashboard_ShowsTheFleet_AJobsProgressToSucceeded_AndPoisonWithItsReason_ThatReplayFailsAgain()
+    public async Task Dashboard_ShowsTheFleet_AJobsProgressToSucceeded_PoisonWithItsReason_AndReplaysAndCancels()
     {
         var settings = Settings(("ASPNETCORE_ENVIRONMENT", "Development"), ("DOTNET_ENVIRONMENT", "Development"));
         var queue = QueueFor(settings);
@@ -70,6 +70,16 @@ public sealed class DashboardTests(AzuriteFixture azurite, ChromiumFixture chrom
         await Expect(poisoned.Locator("td").Nth(3)).ToHaveTextAsync("1", new() { Timeout = Patience });
         await Expect(poisoned.Locator(".reason")).ToContainTextAsync("blob-not-found");
         Assert.Equal(1, (await queue.GetRecordAsync("dash-bad"))!.GetInt32("Replays"));
+
+        // A long job cancelled from its record: the Cancel button asks the API, the row ends Cancelled.
+        await queue.SendAsync(JobQueue.Job("dash-cancel", "delay", "any.bin", new JsonObject { ["ms"] = 60_000 }));
+        var cancelled = page.Locator("#jobs tr[data-key='dash-cancel']");
+        await Expect(cancelled.Locator(".progress-cell")).ToContainTextAsync("waiting", new() { Timeout = Patience });
+        await cancelled.Locator("button").ClickAsync();
+        await page.Locator("#detail-cancel").ClickAsync();
+        await Expect(cancelled.Locator(".state")).ToHaveTextAsync("Cancelled", new() { Timeout = Patience });
+        await Expect(page.Locator("#detail-cancel")).ToBeHiddenAsync();
+        await page.Locator("#detail-close").ClickAsync();
 
         await Expect(page.Locator("#overview [data-metric='succeeded'] .value")).ToHaveTextAsync("1");
         await Expect(page.Locator("#queue-chart polyline.queue")).ToHaveCountAsync(1);
@@ -203,6 +213,8 @@ public sealed class DashboardTests(AzuriteFixture azurite, ChromiumFixture chrom
             ["Pipelines:Delay:Enabled"] = "true",
             ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.250",
             ["AzureFunctionsJobHost:worker:heartbeatInterval"] = "00:00:01",
+            // A cancelled job stops at its next lease renewal, at half the lease.
+            ["AzureFunctionsJobHost:worker:leaseDuration"] = "00:00:02",
         };
         foreach (var (key, value) in extra)
         {

@@ -634,7 +634,7 @@ function renderQueueChart() {
   }
 
   const last = samples[samples.length - 1];
-  setText($('queue-span'), last ? `· now ${last.q} queued, ${last.p} poisoned · ${samples.length} samples` : '');
+  setText($('queue-span'), last ? `· now ${last.q} queued, ${last.p} poisoned · ${samples.length} sample${samples.length === 1 ? '' : 's'}` : '');
 }
 
 function renderRateChart() {
