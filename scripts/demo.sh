@@ -57,5 +57,5 @@ $FWJOBS status --url "http://127.0.0.1:$PORT" --json
 if [ "${DEMO_EXIT:-0}" = "1" ]; then
   exit 0
 fi
-log "the worker keeps serving on http://127.0.0.1:$PORT/api/status; submit more with: $FWJOBS submit --pipeline ocr --file <image>; Ctrl-C stops"
+log "the worker keeps serving on http://127.0.0.1:$PORT/dashboard and /api/status; submit more with: $FWJOBS submit --pipeline ocr --file <image>; Ctrl-C stops"
 wait "$WORKER_PID"

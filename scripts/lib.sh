@@ -40,6 +40,15 @@ ensure_fonts() {
   fi
 }
 
+# The dashboard tests drive the distribution's Chromium through Playwright (launched by path: Playwright downloads no
+# browser). Only test.sh asks for it: the demo needs no browser.
+ensure_chromium() {
+  if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+    log "installing chromium (dashboard tests)"
+    apt_install chromium
+  fi
+}
+
 # What both README commands need first: tools, npm packages, fonts, and a Release build of the solution.
 prepare() {
   ensure_tools

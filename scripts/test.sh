@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Installs what the tests need on a fresh machine, builds, and runs every test (unit, Azurite integration, end-to-end).
+# Installs what the tests need on a fresh machine (Chromium for the dashboard tests too), builds, and runs every test
+# (unit, Azurite integration, end-to-end).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
+ensure_chromium
 prepare
 
 log "dotnet test"

@@ -24,6 +24,7 @@ public sealed partial class ArchitectureTests
         ["Fleet"],
         ["Triggers.Queue"],
         ["Triggers.Http"],
+        ["Dashboard"],
         ["Hosting"],
         [""],
     ];

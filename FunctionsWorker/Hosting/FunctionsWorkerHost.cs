@@ -1,4 +1,5 @@
 using FunctionsWorker.Configuration;
+using FunctionsWorker.Dashboard;
 using FunctionsWorker.Fleet;
 using FunctionsWorker.Health;
 using FunctionsWorker.Imaging;
@@ -39,6 +40,7 @@ public static class FunctionsWorkerHost
             port = FunctionsConfiguration.ResolvePort(builder.Configuration);
             app = builder.Build();
             app.MapFunctions();
+            app.MapDashboard();
             return await app.RunWorkerAsync().ConfigureAwait(false);
         }
         catch (Exception ex)
