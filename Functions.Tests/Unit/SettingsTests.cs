@@ -169,4 +169,15 @@ public sealed class SettingsTests
         (section.Length == 0 ? configuration : configuration.GetSection(section)).Bind(options);
         return options;
     }
+
+    [Fact]
+    public void SampleSettings_DoNotSuggestTheFunctionsHost()
+    {
+        // FUNCTIONS_WORKER_RUNTIME made `func start` look like the way to run the worker; it is not.
+        var sample = File.ReadAllText(Path.Combine(Fixtures.RepositoryPaths.Root, "local.settings.sample.json"));
+        Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", sample, StringComparison.Ordinal);
+        Assert.NotEmpty(FunctionsConfiguration.ReadLocalSettings(sample));
+        var readme = File.ReadAllText(Path.Combine(Fixtures.RepositoryPaths.Root, "README.md"));
+        Assert.Contains("`func start` does not run it", readme, StringComparison.Ordinal);
+    }
 }
