@@ -53,6 +53,14 @@ public sealed class TelemetryTests(AzuriteFixture azurite)
         Assert.Contains(exported, metric => metric.Name == "functionsworker.jobs.in_flight");
         Assert.Contains(exported, metric => metric.Name == "functionsworker.concurrency");
 
+        // The queue length is read in the background (never during a collection): there by a later one.
+        await Eventually.HoldsAsync(() =>
+        {
+            worker.Services.GetRequiredService<MeterProvider>().ForceFlush();
+            return Task.FromResult(metrics.Snapshot().Any(metric => metric.Name == "functionsworker.queue.length" &&
+                metric.MetricPoints.Any(point => Tag(point, "queue") == worker.Queue.Queue.Name)));
+        });
+
         // Off unless Telemetry:PrometheusEnabled: nothing answers outside the route prefix.
         Assert.Equal(HttpStatusCode.NotFound, (await worker.Http.GetAsync("/metrics")).StatusCode);
     }
