@@ -106,6 +106,9 @@ public sealed class TelemetryTests(AzuriteFixture azurite)
     public async Task PrometheusEnabled_ServesMetricsText_OutsideTheRoutePrefix()
     {
         await using var worker = await TestWorker.StartAsync(azurite, new Dictionary<string, string?> { ["Telemetry:PrometheusEnabled"] = "true" });
+        await worker.Queue.UploadAsync("inputs", "otel/prom.png", TestImages.Png(60, 40));
+        await worker.Queue.SendAsync(JobQueue.Job("otel-prom-1", "thumbnail", "otel/prom.png"));
+        await worker.Queue.WaitForStateAsync("otel-prom-1", Wait, "Succeeded");
 
         var response = await worker.Http.GetAsync("/metrics");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -113,6 +116,8 @@ public sealed class TelemetryTests(AzuriteFixture azurite)
         var text = await response.Content.ReadAsStringAsync();
         Assert.Contains("# TYPE functionsworker_jobs_in_flight gauge", text, StringComparison.Ordinal);
         Assert.Contains("functionsworker_concurrency", text, StringComparison.Ordinal);
+        Assert.Contains("functionsworker_jobs_total{", text, StringComparison.Ordinal);
+        Assert.Contains("functionsworker_job_duration_milliseconds_bucket{", text, StringComparison.Ordinal);
     }
 
     private static async Task<Activity> JobSpanAsync(LockedList<Activity> spans, string jobId)

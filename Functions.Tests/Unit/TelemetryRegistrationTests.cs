@@ -1,3 +1,4 @@
+using FunctionsWorker.Configuration;
 using FunctionsWorker.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -45,6 +46,13 @@ public sealed class TelemetryRegistrationTests
         Assert.NotNull(app.Services.GetRequiredService<TracerProvider>());
         Assert.NotNull(app.Services.GetRequiredService<MeterProvider>());
         Assert.Contains(app.Services.GetServices<IStartupFilter>(), filter => filter.GetType().Name == "PrometheusScrapeStartupFilter");
+    }
+
+    [Fact]
+    public void OtlpEndpoint_NotAUri_IsAConfigurationError_NamingTheSetting()
+    {
+        var error = Assert.Throws<InvalidConfigurationException>(() => Build(new() { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "collector:4317 " }));
+        Assert.Contains("OTEL_EXPORTER_OTLP_ENDPOINT", error.Message, StringComparison.Ordinal);
     }
 
     private static WebApplication Build(Dictionary<string, string?> settings)

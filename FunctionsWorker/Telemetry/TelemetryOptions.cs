@@ -1,3 +1,5 @@
+using FunctionsWorker.Configuration;
+
 namespace FunctionsWorker.Telemetry;
 
 /// <summary>
@@ -29,9 +31,9 @@ public sealed class TelemetryOptions
         var options = configuration.GetSection(SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
         if (Setting(configuration, "OTEL_EXPORTER_OTLP_ENDPOINT") is { } endpoint)
         {
-            options.OtlpEndpoint = Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
+            options.OtlpEndpoint = Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
                 ? uri
-                : throw new InvalidOperationException($"OTEL_EXPORTER_OTLP_ENDPOINT '{endpoint}' is not an absolute URI.");
+                : throw new InvalidConfigurationException($"OTEL_EXPORTER_OTLP_ENDPOINT '{endpoint}' is not an http or https URI (for example http://localhost:4317).");
         }
 
         options.AzureMonitorConnectionString = Setting(configuration, "APPLICATIONINSIGHTS_CONNECTION_STRING") ?? options.AzureMonitorConnectionString;
