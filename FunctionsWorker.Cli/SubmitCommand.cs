@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -52,6 +53,9 @@ internal static class SubmitCommand
                 await inputs.GetBlobClient(inputBlob).UploadAsync(stream, overwrite: true, cancellationToken);
             }
 
+            // The job's trace starts here: the worker makes this W3C context (sampled) the parent of its job span (README, Telemetry).
+            var traceId = ActivityTraceId.CreateRandom();
+            var traceParent = $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01";
             var job = new JsonObject
             {
                 ["jobId"] = id,
@@ -59,13 +63,17 @@ internal static class SubmitCommand
                 ["input"] = new JsonObject { ["container"] = inputs.Name, ["blob"] = inputBlob },
                 ["output"] = new JsonObject { ["container"] = outputContainer, ["prefix"] = $"{id}/" },
                 ["parameters"] = jobParameters,
+                ["traceparent"] = traceParent,
             };
             var queue = clients.QueueService().GetQueueClient(parse.GetValue(names.Queue));
             await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             var receipt = await queue.SendMessageAsync(Convert.ToBase64String(Encoding.UTF8.GetBytes(job.ToJsonString())), cancellationToken);
             reporter.Event(
-                $"job {id}: queued on {queue.Name} (message {receipt.Value.MessageId})",
-                new JsonObject { ["jobId"] = id, ["state"] = "Queued", ["queue"] = queue.Name, ["messageId"] = receipt.Value.MessageId });
+                $"job {id}: queued on {queue.Name} (message {receipt.Value.MessageId}, trace {traceId})",
+                new JsonObject
+                {
+                    ["jobId"] = id, ["state"] = "Queued", ["queue"] = queue.Name, ["messageId"] = receipt.Value.MessageId, ["traceId"] = traceId.ToString(),
+                });
             if (seconds == 0)
             {
                 Reporter.Result(id);

@@ -15,6 +15,7 @@ public sealed partial class ArchitectureTests
         ["Errors"],
         ["Configuration"],
         ["Health"],
+        ["Telemetry"],
         ["Storage"],
         ["Imaging"],
         ["Inference"],

@@ -11,6 +11,7 @@ using FunctionsWorker.Pipelines.Image;
 using FunctionsWorker.Pipelines.Ocr;
 using FunctionsWorker.Pipelines.Thumbnail;
 using FunctionsWorker.Storage;
+using FunctionsWorker.Telemetry;
 using FunctionsWorker.Triggers.Http;
 using FunctionsWorker.Triggers.Queue;
 using Microsoft.Extensions.Logging.Console;
@@ -113,6 +114,7 @@ public static class FunctionsWorkerHost
             .AddWorkerHealth()
             .AddWorkerStorage()
             .AddImaging();
+        builder.AddTelemetry();
         builder.AddInference();
         builder.Services.AddPipelineRegistry();
         builder.AddThumbnailPipeline();

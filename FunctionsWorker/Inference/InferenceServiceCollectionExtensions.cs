@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using FunctionsWorker.Health;
+using FunctionsWorker.Telemetry;
 
 namespace FunctionsWorker.Inference;
 
@@ -51,6 +52,7 @@ public static class InferenceServiceCollectionExtensions
         services.TryAddSingleton<IModelProvider>(provider => provider.GetRequiredService<ModelCache>());
         services.AddSingleton<IWarmupTask>(provider => provider.GetRequiredService<ModelCache>());
         services.AddSingleton<IStatusSource, ModelCacheStatusSource>();
+        services.AddSingleton<ITelemetryGauge, ModelStateGauge>();
         return builder;
     }
 }

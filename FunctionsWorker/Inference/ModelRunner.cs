@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using FunctionsWorker.Errors;
+using FunctionsWorker.Telemetry;
 
 namespace FunctionsWorker.Inference;
 
@@ -39,6 +40,7 @@ public sealed class ModelRunner : IDisposable
         IReadOnlyDictionary<string, TensorData> inputs, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
+        using var span = WorkerTelemetry.StartSpan("model " + Name);
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -68,7 +70,9 @@ public sealed class ModelRunner : IDisposable
             using var options = new RunOptions();
             // A cancelled job (timeout, shutdown past grace) stops its run instead of holding the device to the end.
             using var terminate = cancellationToken.Register(() => options.Terminate = true);
+            var started = TimeProvider.System.GetTimestamp();
             using var results = _session.Run(options, names, values, Outputs);
+            WorkerTelemetry.ModelRun(Name, TimeProvider.System.GetElapsedTime(started), inputs.Values.FirstOrDefault()?.Shape is [var batch, _, ..] ? batch : null);
             var outputs = new Dictionary<string, TensorData>(Outputs.Count);
             for (var i = 0; i < Outputs.Count; i++)
             {

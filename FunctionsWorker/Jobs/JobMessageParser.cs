@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -95,8 +96,27 @@ public static partial class JobMessageParser
             throw new InvalidJobException("invalid-message", $"replyTo '{replyTo}' is the jobs queue or its poison queue; replies go to a queue of their own.");
         }
 
-        return new JobMessage(jobId, pipeline, inputBlob, outputContainer, outputPrefix, parameters, replyTo);
+        return new JobMessage(jobId, pipeline, inputBlob, outputContainer, outputPrefix, parameters, replyTo) { TraceParent = TraceParent(root) };
     }
+
+    /// <summary>
+    /// The body's top-level <c>traceparent</c> when it is a valid W3C trace context, else null: tracing is optional,
+    /// so a missing, malformed or non-string value never fails a job.
+    /// </summary>
+    public static string? TryReadTraceParent(string body)
+    {
+        try
+        {
+            return JsonNode.Parse(WithoutByteOrderMark(body), documentOptions: DocumentOptions) is JsonObject root ? TraceParent(root) : null;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException or InsufficientExecutionStackException)
+        {
+            return null;
+        }
+    }
+
+    private static string? TraceParent(JsonObject root) =>
+        root["traceparent"] is JsonValue value && value.TryGetValue(out string? text) && ActivityContext.TryParse(text, null, out _) ? text : null;
 
     public static bool IsValidJobId(string jobId) => JobIdPattern().IsMatch(jobId);
 

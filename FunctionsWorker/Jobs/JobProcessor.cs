@@ -7,6 +7,7 @@ using FunctionsWorker.Health;
 using FunctionsWorker.Imaging;
 using FunctionsWorker.Pipelines;
 using FunctionsWorker.Storage;
+using FunctionsWorker.Telemetry;
 
 namespace FunctionsWorker.Jobs;
 
@@ -402,10 +403,13 @@ public sealed class JobProcessor(
         PipelineResult result;
         try
         {
+            using var span = WorkerTelemetry.StartSpan("pipeline " + job.Pipeline);
+            using var stages = new StageTimer(job.Pipeline, time);
             result = await pipeline.RunAsync(
                 new PipelineContext
                 {
                     JobId = job.JobId, InputName = job.Input.Blob, Input = input, Parameters = new PipelineParameters(job.Parameters), Progress = progress,
+                    Stages = stages,
                 },
                 linked.Token).ConfigureAwait(false);
         }

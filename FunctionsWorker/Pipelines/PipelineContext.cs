@@ -1,3 +1,5 @@
+using FunctionsWorker.Telemetry;
+
 namespace FunctionsWorker.Pipelines;
 
 /// <summary>What a pipeline gets for one job: the input bytes and the job's validated parameters.</summary>
@@ -15,5 +17,12 @@ public sealed class PipelineContext
     /// <summary>Where the pipeline reports its stages; the job record keeps the latest (throttled).</summary>
     public IProgress<PipelineProgress>? Progress { get; init; }
 
-    public void Report(string stage, double fraction, string? message = null) => Progress?.Report(new PipelineProgress(stage, fraction, message));
+    /// <summary>Turns the reported stages into stage spans and durations; null when the caller does not time them.</summary>
+    public StageTimer? Stages { get; init; }
+
+    public void Report(string stage, double fraction, string? message = null)
+    {
+        Stages?.Enter(stage);
+        Progress?.Report(new PipelineProgress(stage, fraction, message));
+    }
 }

@@ -3,6 +3,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using FunctionsWorker.Errors;
+using FunctionsWorker.Telemetry;
 
 namespace FunctionsWorker.Storage;
 
@@ -17,6 +18,7 @@ public sealed class JobBlobs(StorageClients clients)
     public async Task<BinaryData> ReadInputAsync(BlobReference input, long maxBytes, CancellationToken cancellationToken)
     {
         var blob = clients.Blobs.GetBlobContainerClient(input.Container).GetBlobClient(input.Blob);
+        using var span = WorkerTelemetry.StartSpan("blob read")?.SetTag("blob.name", input.Container + "/" + input.Blob);
         try
         {
             var response = await blob.DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -48,6 +50,7 @@ public sealed class JobBlobs(StorageClients clients)
     {
         var containerClient = clients.Blobs.GetBlobContainerClient(container);
         var blob = containerClient.GetBlobClient(blobName);
+        using var span = WorkerTelemetry.StartSpan("blob write")?.SetTag("blob.name", container + "/" + blobName);
         var options = new BlobUploadOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = contentType },

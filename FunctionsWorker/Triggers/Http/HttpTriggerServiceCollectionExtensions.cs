@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using FunctionsWorker.Telemetry;
 
 namespace FunctionsWorker.Triggers.Http;
 
@@ -21,6 +22,7 @@ public static class HttpTriggerServiceCollectionExtensions
         services.TryAddSingleton<FunctionKeyFilter>();
         services.TryAddSingleton<AdminKeyFilter>();
         services.TryAddSingleton<QueueLengths>();
+        services.AddSingleton<ITelemetryGauge, QueueLengthGauge>();
         services.TryAddSingleton<FleetView>();
         return services;
     }

@@ -1,5 +1,6 @@
 using Azure;
 using FunctionsWorker.Storage;
+using FunctionsWorker.Telemetry;
 
 namespace FunctionsWorker.Triggers.Queue;
 
@@ -95,11 +96,13 @@ public sealed class MessageLease : IAsyncDisposable
                 {
                     PopReceipt = await _queue.UpdateVisibilityAsync(MessageId, PopReceipt, _duration, _settle).ConfigureAwait(false);
                     Renewals++;
+                    WorkerTelemetry.LeaseRenewed();
                     wait = _duration / 2;
                 }
                 catch (RequestFailedException ex) when (ex.IsMessageGone() || ex.IsPopReceiptMismatch())
                 {
                     Lost = true;
+                    WorkerTelemetry.LeaseLost();
                     Log.LeaseLost(_logger, MessageId, DequeueCount, ex.ErrorCode);
                     return;
                 }

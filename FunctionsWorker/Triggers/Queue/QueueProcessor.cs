@@ -4,6 +4,7 @@ using FunctionsWorker.Configuration;
 using FunctionsWorker.Errors;
 using FunctionsWorker.Jobs;
 using FunctionsWorker.Storage;
+using FunctionsWorker.Telemetry;
 
 namespace FunctionsWorker.Triggers.Queue;
 
@@ -30,6 +31,7 @@ public sealed class QueueProcessor(
     /// grace and a small margin are spent, so the record of a failure is still written while the host stops.</param>
     public async Task<JobOutcome> ProcessAsync(ReceivedMessage message, MessageLease lease, CancellationToken execution, CancellationToken settle = default)
     {
+        using var span = WorkerTelemetry.StartJob(TraceParentOf(message), message.MessageId, message.DequeueCount);
         var outcome = await RunAsync(message, execution).ConfigureAwait(false);
         var fate = Decide(outcome, message.DequeueCount);
         var recordKey = outcome.Record.JobId;
@@ -45,12 +47,35 @@ public sealed class QueueProcessor(
             fate = fate.State == JobState.Succeeded ? MessageFate.Release(JobState.Succeeded, _options.VisibilityTimeout) : fate;
         }
 
-        if (await SettleAsync(lease, fate, settle).ConfigureAwait(false) is { } poisonMessageId)
+        WorkerTelemetry.JobFinished(span, recordKey, outcome.Job?.Pipeline, fate.State.ToString(), outcome.ErrorType, outcome.Record.DurationMs, outcome.Record.QueueWaitMs);
+        using (WorkerTelemetry.StartSpan("settle")?.SetTag("messaging.operation.name", fate.Kind.ToString().ToLowerInvariant()))
         {
-            await jobs.MarkPoisonedAsync(recordKey, poisonMessageId, settle).ConfigureAwait(false);
+            if (await SettleAsync(lease, fate, settle).ConfigureAwait(false) is { } poisonMessageId)
+            {
+                await jobs.MarkPoisonedAsync(recordKey, poisonMessageId, settle).ConfigureAwait(false);
+            }
         }
 
         return outcome;
+    }
+
+    /// <summary>The producer's W3C trace context from the body, read only when someone listens to the worker's spans.</summary>
+    private string? TraceParentOf(ReceivedMessage message)
+    {
+        if (!WorkerTelemetry.Source.HasListeners())
+        {
+            return null;
+        }
+
+        try
+        {
+            return JobMessageParser.TryReadTraceParent(_options.Decode(message.Text));
+        }
+        catch (Exception ex) when (ex is FormatException or DecoderFallbackException)
+        {
+            // RunAsync rejects the message for the same reason; its span simply has no producer.
+            return null;
+        }
     }
 
     /// <summary>
