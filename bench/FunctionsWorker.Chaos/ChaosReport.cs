@@ -54,7 +54,7 @@ internal static class ChaosReport
         md.AppendLine(inv, $"| bad messages in `jobs-poison` unchanged with a Poisoned record and its errorType | {findings.BadByKind.Values.Sum(v => v.Poisoned)} / {findings.BadMessages} |");
         md.AppendLine(inv, $"| messages in `jobs-poison` (extra copies of one bad message) | {findings.PoisonMessages} ({findings.PoisonDuplicates}) |");
         md.AppendLine(inv, $"| messages left in `jobs` | {findings.QueueLeft} |");
-        md.AppendLine(inv, $"| error/critical lines in worker logs | {logs.ErrorLines} |").AppendLine();
+        md.AppendLine(inv, $"| error lines in worker logs (critical, unhandled or unexpected among them) | {logs.ErrorLines} ({logs.FatalLines}) |").AppendLine();
 
         md.AppendLine("| bad message | sent | poisoned, record ok | errorType |").AppendLine("|---|---:|---:|---|");
         foreach (var (kind, (sent, poisoned, types)) in findings.BadByKind)

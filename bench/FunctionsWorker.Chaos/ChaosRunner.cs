@@ -102,7 +102,7 @@ internal sealed class ChaosRunner(ChaosSettings settings)
 
         Console.WriteLine($"  [{_faults.Elapsed:mm\\:ss}] load and faults stopped; draining (up to {settings.DrainTimeout})");
         var verifier = new ChaosVerifier([.. _sent], queue, poison, table, watcher);
-        var drained = await verifier.DrainAsync(settings.DrainTimeout, cancellationToken).ConfigureAwait(false);
+        var drained = await verifier.DrainAsync(settings.DrainTimeout, settings.LeaseDuration, cancellationToken).ConfigureAwait(false);
         Console.WriteLine($"  [{_faults.Elapsed:mm\\:ss}] drained: {drained}");
 
         foreach (var slot in slots)

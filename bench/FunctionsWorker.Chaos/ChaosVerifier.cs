@@ -13,9 +13,11 @@ internal sealed class ChaosVerifier(IReadOnlyList<SentMessage> sent, QueueClient
     private const int MaxListed = 25;
 
     /// <summary>Waits until every job has its final record and the jobs queue is empty (held messages included).</summary>
-    public async Task<bool> DrainAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<bool> DrainAsync(TimeSpan timeout, TimeSpan lease, CancellationToken cancellationToken)
     {
         var deadline = DateTimeOffset.UtcNow + timeout;
+        DateTimeOffset? stalledSince = null;
+        var lastPending = -1;
         while (DateTimeOffset.UtcNow < deadline)
         {
             try
@@ -26,6 +28,15 @@ internal sealed class ChaosVerifier(IReadOnlyList<SentMessage> sent, QueueClient
                 if (pending == 0 && left == 0)
                 {
                     return true;
+                }
+
+                // Nothing left to deliver and no change for two leases: the missing records will never come.
+                stalledSince = left == 0 && pending == lastPending ? stalledSince ?? DateTimeOffset.UtcNow : null;
+                lastPending = pending;
+                if (stalledSince is { } since && DateTimeOffset.UtcNow - since > 2 * lease + TimeSpan.FromSeconds(10))
+                {
+                    Console.WriteLine($"    {pending} jobs will never get a final record: the queue is empty");
+                    return false;
                 }
 
                 Console.WriteLine($"    draining: {pending} jobs without a final record, {left} messages in the queue");
@@ -69,9 +80,9 @@ internal sealed class ChaosVerifier(IReadOnlyList<SentMessage> sent, QueueClient
             CheckBad(message, records, poisonCounts, findings);
         }
 
-        if (logs.ErrorLines > 0)
+        if (logs.FatalLines > 0)
         {
-            findings.Violations.Add($"{logs.ErrorLines} error/critical lines in the worker logs (listed below)");
+            findings.Violations.Add($"{logs.FatalLines} critical, unhandled or unexpected-failure lines in the worker logs (listed below)");
         }
 
         return findings;

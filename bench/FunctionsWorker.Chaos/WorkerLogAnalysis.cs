@@ -19,6 +19,10 @@ internal sealed partial class WorkerLogAnalysis
 
     public int ErrorLines { get; private set; }
 
+    /// <summary>Critical lines, unhandled exceptions and messages that failed unexpectedly (event 8): defects, unlike the
+    /// error lines a storage outage causes (a record that could not be written, event 105).</summary>
+    public int FatalLines { get; private set; }
+
     public static WorkerLogAnalysis Read(IEnumerable<WorkerIncarnation> incarnations)
     {
         var analysis = new WorkerLogAnalysis();
@@ -46,8 +50,14 @@ internal sealed partial class WorkerLogAnalysis
         var start = incarnation.Process.StartedAt;
         foreach (var line in File.ReadLines(incarnation.Process.LogPath))
         {
-            if (line.Contains(" fail: ", StringComparison.Ordinal) || line.Contains(" crit: ", StringComparison.Ordinal) ||
-                line.StartsWith("Unhandled exception", StringComparison.Ordinal))
+            var fatal = line.Contains(" crit: ", StringComparison.Ordinal) || line.StartsWith("Unhandled exception", StringComparison.Ordinal) ||
+                line.Contains("failed unexpectedly", StringComparison.Ordinal);
+            if (fatal)
+            {
+                FatalLines++;
+            }
+
+            if (fatal || line.Contains(" fail: ", StringComparison.Ordinal))
             {
                 ErrorLines++;
                 if (Errors.Count < 20)
