@@ -22,7 +22,10 @@ internal sealed class SoakRunner(int jobs, string? outputDirectory, string comma
         var sent = 0;
         var deadline = DateTimeOffset.UtcNow.AddMinutes(30);
         var nextSample = DateTimeOffset.UtcNow.AddSeconds(2);
-        while (samples[^1].JobsSucceeded < jobs && DateTimeOffset.UtcNow < deadline)
+        // Done when every job has been sent and the queue is empty: a redelivery of a job that already succeeded (its
+        // settle lost to a storage timeout) is acknowledged without counting as a success again.
+        var drained = false;
+        while (!drained && DateTimeOffset.UtcNow < deadline)
         {
             if (sent < jobs && sent - samples[^1].JobsSucceeded < Backlog)
             {
@@ -39,6 +42,8 @@ internal sealed class SoakRunner(int jobs, string? outputDirectory, string comma
                 nextSample = DateTimeOffset.UtcNow.AddSeconds(2);
                 var sample = await sampler.SampleAsync(cancellationToken).ConfigureAwait(false);
                 samples.Add(sample);
+                drained = sent == jobs && (sample.JobsSucceeded >= jobs ||
+                    (await worker.Queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount == 0);
                 Console.WriteLine($"  {sample.At:mm\\:ss} {sample.JobsSucceeded,6} jobs  RSS {Mb(sample.RssBytes),6:F1} MB  heap {Mb(sample.ManagedHeapBytes),6:F1} MB  threads {sample.Threads,3}  fds {sample.OpenFiles,4}");
             }
         }
@@ -86,7 +91,7 @@ internal sealed class SoakRunner(int jobs, string? outputDirectory, string comma
     {
         var inv = CultureInfo.InvariantCulture;
         var at1k = samples.First(s => s.JobsSucceeded >= Math.Min(1000, jobs));
-        var final = samples.Where(s => s.JobsSucceeded >= jobs).DefaultIfEmpty(samples[^1]).First();
+        var final = samples.Where(s => s.JobsSucceeded >= jobs).DefaultIfEmpty(samples[Math.Max(0, samples.Count - 6)]).First();
         var rssGrowth = (double)(final.RssBytes - at1k.RssBytes) / at1k.RssBytes;
         var anonGrowth = (double)(final.RssAnonBytes - at1k.RssAnonBytes) / at1k.RssAnonBytes;
         var segments = new List<(int From, int To, double Seconds)>();
