@@ -66,7 +66,7 @@ start_azurite() {
     fi
   done
   log "starting Azurite on 127.0.0.1:10000-10002 (in memory)"
-  "$ROOT/node_modules/.bin/azurite" --inMemoryPersistence --skipApiVersionCheck --silent --loose \
+  "$ROOT/node_modules/.bin/azurite" --inMemoryPersistence --skipApiVersionCheck --silent --loose --disableTelemetry \
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 >"${TMPDIR:-/tmp}/azurite-demo.log" 2>&1 &
   AZURITE_PID=$!
   for _ in $(seq 1 100); do

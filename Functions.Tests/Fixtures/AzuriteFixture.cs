@@ -68,7 +68,7 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
         };
         foreach (var argument in new[]
                  {
-                     "--inMemoryPersistence", "--skipApiVersionCheck", "--silent", "--loose",
+                     "--inMemoryPersistence", "--skipApiVersionCheck", "--silent", "--loose", "--disableTelemetry",
                      "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
                      "--blobPort", $"{_requestedPorts[0]}", "--queuePort", $"{_requestedPorts[1]}", "--tablePort", $"{_requestedPorts[2]}",
                  })

@@ -51,7 +51,7 @@ internal sealed partial class AzuriteProcess : IAsyncDisposable
         };
         foreach (var argument in new[]
                  {
-                     "--inMemoryPersistence", "--skipApiVersionCheck", "--loose",
+                     "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry",
                      "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
                      "--blobPort", "0", "--queuePort", "0", "--tablePort", "0",
                  })
