@@ -60,10 +60,13 @@ public sealed class ScriptedJobRunner : IJobRunner
         return JobOutcome.Failed(Record(envelope), null, reason);
     }
 
-    public Task<string> FinishAsync(JobOutcome outcome, JobState state, CancellationToken cancellationToken)
+    /// <summary>When set, record writes fail as a table outage would.</summary>
+    public bool RecordsUnavailable { get; set; }
+
+    public Task<string?> FinishAsync(JobOutcome outcome, JobState state, CancellationToken cancellationToken)
     {
         Finished.Enqueue((outcome.Record.JobId, state));
-        return Task.FromResult(outcome.Record.JobId);
+        return Task.FromResult(RecordsUnavailable ? null : outcome.Record.JobId);
     }
 
     public Task MarkPoisonedAsync(string recordKey, string poisonMessageId, CancellationToken cancellationToken) => Task.CompletedTask;

@@ -18,8 +18,11 @@ public interface IJobRunner
     /// <summary>The outcome of a delivery the trigger refuses to run (unreadable body, delivered too often).</summary>
     JobOutcome Reject(JobEnvelope envelope, WorkerException reason);
 
-    /// <summary>Records the state a failed, cancelled or interrupted attempt ends in; returns the key of the record written.</summary>
-    Task<string> FinishAsync(JobOutcome outcome, JobState state, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records the state a failed, cancelled or interrupted attempt ends in; returns the key of the record written, or
+    /// null when storage refused the write (the trigger then keeps the message, so its fate is never decided unrecorded).
+    /// </summary>
+    Task<string?> FinishAsync(JobOutcome outcome, JobState state, CancellationToken cancellationToken);
 
     /// <summary>Notes on the record under <paramref name="recordKey"/> the id its message has in the poison queue.</summary>
     Task MarkPoisonedAsync(string recordKey, string poisonMessageId, CancellationToken cancellationToken);

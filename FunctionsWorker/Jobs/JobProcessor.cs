@@ -130,7 +130,7 @@ public sealed class JobProcessor(
         }
     }
 
-    public async Task<string> FinishAsync(JobOutcome outcome, JobState next, CancellationToken cancellationToken)
+    public async Task<string?> FinishAsync(JobOutcome outcome, JobState next, CancellationToken cancellationToken)
     {
         var record = outcome.Record;
         var failed = record with
@@ -167,7 +167,7 @@ public sealed class JobProcessor(
         {
             // Storage itself is failing; the delivery's own fate still gets decided and logged.
             Log.RecordWriteFailed(logger, record.JobId, record.MessageId ?? string.Empty, record.Attempt, ex.Message);
-            return record.JobId;
+            return null;
         }
     }
 

@@ -61,6 +61,27 @@ public sealed class QueueProcessorTests
     }
 
     [Fact]
+    public async Task TableUnavailable_WhenAMessageWouldBePoisoned_ItStaysInTheQueue_UntilItsRecordCanBeWritten()
+    {
+        var jobs = _queues["jobs"];
+        jobs.Add("bad");
+        _jobs.Script("bad", e => ScriptedJobRunner.Failing(e, new InvalidJobException("invalid-json", "bad")));
+        _jobs.RecordsUnavailable = true;
+
+        await ProcessOneAsync(Processor(), jobs);
+
+        Assert.Equal(0, _queues["jobs-poison"].Count);
+        Assert.Equal(1, jobs.Count);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, jobs.VisibleCount);
+
+        _jobs.RecordsUnavailable = false;
+        await ProcessOneAsync(Processor(), jobs);
+        Assert.Equal(["bad"], _queues["jobs-poison"].Texts);
+        Assert.Equal(0, jobs.Count);
+    }
+
+    [Fact]
     public async Task Poison_IsWrittenWithoutExpiry()
     {
         var jobs = _queues["jobs"];

@@ -22,6 +22,9 @@ public sealed class QueueProcessor(
     IOptions<StorageOptions> storage,
     ILogger<QueueProcessor> logger)
 {
+    // A fate whose record could not be written is retried no sooner than this, so a table outage is not a hot loop.
+    private static readonly TimeSpan UnrecordedRetry = TimeSpan.FromSeconds(10);
+
     private readonly QueuesOptions _options = queueOptions.Value;
     private readonly IMessageQueue? _poison = storage.Value.PoisonQueueName is { } poison ? queues.Get(poison) : null;
 
@@ -34,23 +37,30 @@ public sealed class QueueProcessor(
         using var span = WorkerTelemetry.StartJob(TraceParentOf(message), message.MessageId, message.DequeueCount);
         var outcome = await RunAsync(message, execution).ConfigureAwait(false);
         var fate = Decide(outcome, message.DequeueCount);
-        var recordKey = outcome.Record.JobId;
+        string? recordKey = outcome.Record.JobId;
         if (outcome.Kind is JobOutcomeKind.Failed or JobOutcomeKind.Interrupted or JobOutcomeKind.Cancelled)
         {
             recordKey = await jobs.FinishAsync(outcome, fate.State, settle).ConfigureAwait(false);
+            if (recordKey is null && fate.Kind != MessageFateKind.Release)
+            {
+                // The table refused the record: poisoning or deleting now would leave a fate nobody can look up. The
+                // message comes back, and its next delivery records the state, then settles it.
+                fate = MessageFate.Release(fate.State, _options.VisibilityTimeout > UnrecordedRetry ? _options.VisibilityTimeout : UnrecordedRetry);
+            }
         }
 
-        if (outcome.Job?.ReplyTo is not null && (outcome.Kind == JobOutcomeKind.Succeeded || fate.State is JobState.Poisoned or JobState.Cancelled) &&
+        if (outcome.Job?.ReplyTo is not null && fate.Kind != MessageFateKind.Release &&
+            (outcome.Kind == JobOutcomeKind.Succeeded || fate.State is JobState.Poisoned or JobState.Cancelled) &&
             !await ReplyAsync(outcome, fate, settle).ConfigureAwait(false))
         {
             // A success whose reply failed comes back, and its redelivery (already succeeded) sends the reply again.
             fate = fate.State == JobState.Succeeded ? MessageFate.Release(JobState.Succeeded, _options.VisibilityTimeout) : fate;
         }
 
-        WorkerTelemetry.JobFinished(span, recordKey, outcome.Job?.Pipeline, fate.State.ToString(), outcome.ErrorType, outcome.Record.DurationMs, outcome.Record.QueueWaitMs);
+        WorkerTelemetry.JobFinished(span, recordKey ?? outcome.Record.JobId, outcome.Job?.Pipeline, fate.State.ToString(), outcome.ErrorType, outcome.Record.DurationMs, outcome.Record.QueueWaitMs);
         using (WorkerTelemetry.StartSpan("settle")?.SetTag("messaging.operation.name", fate.Kind.ToString().ToLowerInvariant()))
         {
-            if (await SettleAsync(lease, fate, settle).ConfigureAwait(false) is { } poisonMessageId)
+            if (await SettleAsync(lease, fate, settle).ConfigureAwait(false) is { } poisonMessageId && recordKey is not null)
             {
                 await jobs.MarkPoisonedAsync(recordKey, poisonMessageId, settle).ConfigureAwait(false);
             }
