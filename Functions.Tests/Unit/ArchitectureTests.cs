@@ -20,7 +20,8 @@ public sealed partial class ArchitectureTests
         ["Imaging"],
         ["Inference"],
         ["Pipelines"],
-        ["Pipelines.Delay", "Pipelines.Image", "Pipelines.Ocr", "Pipelines.Thumbnail"],
+        // Every pipeline's own folder, present and future: peers, none may import another.
+        ["Pipelines.*"],
         ["Jobs"],
         ["Fleet"],
         ["Triggers.Queue"],
@@ -80,12 +81,14 @@ public sealed partial class ArchitectureTests
         // The rule itself: Storage (layer 3) importing Jobs (layer 8) must fail, a peer import too.
         Assert.True(LayerOf("Jobs") > LayerOf("Storage"));
         Assert.Equal(LayerOf("Pipelines.Ocr"), LayerOf("Pipelines.Image"));
+        Assert.Equal(LayerOf("Pipelines.Ocr"), LayerOf("Pipelines.SomeFuturePipeline"));
         Assert.Matches(UsingPattern(), "using FunctionsWorker.Jobs;");
     }
 
     private static string Namespace(string folder) => folder.Replace(Path.DirectorySeparatorChar, '.');
 
-    private static int LayerOf(string folder) => Array.FindIndex(Layers, layer => layer.Contains(folder, StringComparer.Ordinal));
+    private static int LayerOf(string folder) => Array.FindIndex(Layers, layer => layer.Any(entry =>
+        entry == folder || (entry.EndsWith(".*", StringComparison.Ordinal) && folder.StartsWith(entry[..^1], StringComparison.Ordinal) && !folder[(entry.Length - 1)..].Contains('.'))));
 
     [GeneratedRegex(@"^using (?:static )?FunctionsWorker\.(?<target>[\w.]+?)(?:\.\w+Extensions)?;", RegexOptions.Multiline)]
     private static partial Regex UsingPattern();
