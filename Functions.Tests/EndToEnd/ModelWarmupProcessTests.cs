@@ -31,7 +31,7 @@ public sealed class ModelWarmupProcessTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Health_AnswersWithinTwoSecondsOfProcessStart_WhileWarmupNeverFinishes()
+    public async Task Health_AnswersAtOnceAfterProcessStart_WhileWarmupNeverFinishes()
     {
         var ghost = "ghost" + Guid.NewGuid().ToString("N")[..8];
         var settings = Settings(Directory.CreateTempSubdirectory().FullName,
@@ -40,7 +40,9 @@ public sealed class ModelWarmupProcessTests(AzuriteFixture azurite)
         var clock = Stopwatch.StartNew();
         await using var worker = WorkerProcess.Start(settings);
         await WorkerProcessTests.WaitForHealthAsync(worker);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"first 200 on /api/health after {clock.Elapsed.TotalMilliseconds:F0} ms");
+        // A bound, not a benchmark (bench/ has the figure: about half a second): far below any warm-up, with room for
+        // a test run that starts several processes on two cores at once.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"first 200 on /api/health after {clock.Elapsed.TotalMilliseconds:F0} ms");
 
         await Eventually.HoldsAsync(async () => (await worker.Http.GetStringAsync("/api/health")).Contains("degraded", StringComparison.Ordinal));
         var ready = await worker.Http.GetAsync("/api/ready");
