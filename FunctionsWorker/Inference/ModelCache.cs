@@ -275,11 +275,11 @@ public sealed class ModelCache : IModelProvider, IWarmupTask, IDisposable
         return new InferenceSession(path, sessionOptions);
     }
 
-    private static ModelRunner CreateRunner(ModelEntry entry, InferenceSession session)
+    private ModelRunner CreateRunner(ModelEntry entry, InferenceSession session)
     {
         try
         {
-            return new ModelRunner(entry.Name, session, entry.Options.MaxConcurrency);
+            return new ModelRunner(entry.Name, session, entry.Options.MaxConcurrency, entry.Options.Batching, _timeProvider);
         }
         catch
         {

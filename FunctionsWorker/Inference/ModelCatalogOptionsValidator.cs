@@ -47,6 +47,21 @@ internal sealed class ModelCatalogOptionsValidator : IValidateOptions<ModelCatal
                 failures.Add($"'{prefix}:MaxConcurrency' must be at least 1.");
             }
 
+            if (settings.MaxBatchSize < 1)
+            {
+                failures.Add($"'{prefix}:MaxBatchSize' must be at least 1 (1 turns batching off).");
+            }
+
+            if (settings.MaxQueueDelay < TimeSpan.Zero || settings.MaxQueueDelay > TimeSpan.FromSeconds(1))
+            {
+                failures.Add($"'{prefix}:MaxQueueDelay' must be between 00:00:00 and 00:00:01.");
+            }
+
+            if (settings.PreferredBatchSizes.Any(size => size < 1 || size > settings.MaxBatchSize))
+            {
+                failures.Add($"'{prefix}:PreferredBatchSizes' must each be between 1 and MaxBatchSize ({settings.MaxBatchSize}).");
+            }
+
             if (!Enum.IsDefined(settings.GraphOptimizationLevel))
             {
                 failures.Add($"'{prefix}:GraphOptimizationLevel' must be one of {string.Join(", ", Enum.GetNames<Microsoft.ML.OnnxRuntime.GraphOptimizationLevel>())}.");

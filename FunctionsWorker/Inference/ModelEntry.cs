@@ -153,7 +153,8 @@ internal sealed class ModelEntry(string name, ModelOptions options, ModelSource 
         lock (_gate)
         {
             return new ModelStatus(
-                Name, Kind, _state, Source.ToString(), _sha256, _bytes, _fromCache, _healed, _fetchMs, _verifyMs, _loadMs, _warmupMs, _device, _error);
+                Name, Kind, _state, Source.ToString(), _sha256, _bytes, _fromCache, _healed, _fetchMs, _verifyMs, _loadMs, _warmupMs, _device, _error,
+                _runner is { Batching: true } runner ? runner.BatchSizes : null);
         }
     }
 }

@@ -28,4 +28,19 @@ public sealed class ModelOptions
 
     /// <summary>Runs of this model allowed at once on the device; the rest wait in the model's runner.</summary>
     public int MaxConcurrency { get; set; } = 1;
+
+    /// <summary>
+    /// Most rows one merged run carries when concurrent requests are batched (dynamic batching); 1 turns it off. Only
+    /// applies to a model whose inputs and outputs all have a dynamic first (batch) axis; others always run alone.
+    /// </summary>
+    public int MaxBatchSize { get; set; } = 8;
+
+    /// <summary>How long the oldest queued request waits for others to fill its batch once a device slot is free.</summary>
+    public TimeSpan MaxQueueDelay { get; set; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>Batch sizes (rows) that run at once, without waiting out <see cref="MaxQueueDelay"/>; empty: only a full batch does.</summary>
+    public int[] PreferredBatchSizes { get; set; } = [];
+
+    /// <summary>The batching settings in force.</summary>
+    internal BatchingSettings Batching => new(MaxBatchSize, MaxQueueDelay, PreferredBatchSizes.ToHashSet());
 }

@@ -6,7 +6,8 @@ namespace FunctionsWorker.Inference;
 
 /// <summary>
 /// The only way to run a model: one per loaded model, it bounds concurrent runs on the device and queues the rest,
-/// so batching across jobs can be added here without touching pipelines.
+/// and, where the model has a dynamic batch axis, merges concurrent requests of the same shape into one run
+/// (<see cref="DynamicBatcher"/>) without pipelines knowing.
 /// </summary>
 public sealed class ModelRunner : IDisposable
 {
@@ -16,9 +17,16 @@ public sealed class ModelRunner : IDisposable
     private readonly InferenceSession _session;
     private readonly SemaphoreSlim _slots;
     private readonly int _maxConcurrency;
+    private readonly DynamicBatcher? _batcher;
     private int _disposed;
 
     public ModelRunner(string name, InferenceSession session, int maxConcurrency)
+        : this(name, session, maxConcurrency, BatchingSettings.Off, TimeProvider.System)
+    {
+    }
+
+    /// <param name="batching">Applied only when every input and output has a dynamic first axis; otherwise runs stay single.</param>
+    public ModelRunner(string name, InferenceSession session, int maxConcurrency, BatchingSettings batching, TimeProvider timeProvider)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
         Name = name;
@@ -27,6 +35,11 @@ public sealed class ModelRunner : IDisposable
         _slots = new SemaphoreSlim(maxConcurrency, maxConcurrency);
         Inputs = session.InputMetadata.ToDictionary(p => p.Key, p => p.Value.Dimensions);
         Outputs = session.OutputMetadata.Keys.ToArray();
+        var batchAxis = Inputs.Values.Concat(session.OutputMetadata.Values.Select(o => o.Dimensions)).All(d => d is [-1, ..]);
+        if (batching.MaxBatchSize > 1 && batchAxis)
+        {
+            _batcher = new DynamicBatcher(RunOnSlotAsync, _slots, batching, timeProvider);
+        }
     }
 
     public string Name { get; }
@@ -36,23 +49,41 @@ public sealed class ModelRunner : IDisposable
 
     public IReadOnlyList<string> Outputs { get; }
 
+    /// <summary>Whether concurrent requests of one shape are merged into one run.</summary>
+    public bool Batching => _batcher is not null;
+
+    /// <summary>Runs so far by the number of requests merged into each (1: ran alone); empty when batching is off.</summary>
+    public IReadOnlyDictionary<int, long> BatchSizes => _batcher?.BatchSizes ?? new Dictionary<int, long>();
+
     public async Task<IReadOnlyDictionary<string, TensorData>> RunAsync(
         IReadOnlyDictionary<string, TensorData> inputs, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
         using var span = WorkerTelemetry.StartSpan("model " + Name);
+        if (_batcher is not null)
+        {
+            return await _batcher.RunAsync(inputs, cancellationToken).ConfigureAwait(false);
+        }
+
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            ThrowIfDisposed();
-
-            // ONNX Runtime's Run is synchronous and CPU/GPU bound: keep it off the caller's context.
-            return await Task.Run(() => Run(inputs, cancellationToken), cancellationToken).ConfigureAwait(false);
+            return await RunOnSlotAsync(inputs, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _slots.Release();
         }
+    }
+
+    /// <summary>One run; the caller holds a slot.</summary>
+    private async Task<IReadOnlyDictionary<string, TensorData>> RunOnSlotAsync(
+        IReadOnlyDictionary<string, TensorData> inputs, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+
+        // ONNX Runtime's Run is synchronous and CPU/GPU bound: keep it off the caller's context.
+        return await Task.Run(() => Run(inputs, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     private Dictionary<string, TensorData> Run(IReadOnlyDictionary<string, TensorData> inputs, CancellationToken cancellationToken)

@@ -7,6 +7,7 @@ namespace FunctionsWorker.Inference;
 /// <param name="Healed">A cached copy failed that check and was replaced from the source.</param>
 /// <param name="VerifyMs">Time spent checking the file before use: hashing a cached copy, inspecting a fresh download.</param>
 /// <param name="Device">Where the session runs, once loaded.</param>
+/// <param name="Batches">Runs so far by the number of requests merged into each (dynamic batching); null when it is off.</param>
 /// <param name="Error">Why the model is <see cref="ModelState.Failed"/>, in plain words.</param>
 public sealed record ModelStatus(
     string Name,
@@ -22,4 +23,5 @@ public sealed record ModelStatus(
     long? LoadMs,
     long? WarmupMs,
     InferenceDevice? Device,
-    string? Error);
+    string? Error,
+    IReadOnlyDictionary<int, long>? Batches = null);

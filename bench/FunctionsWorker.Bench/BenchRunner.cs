@@ -33,6 +33,19 @@ internal sealed class BenchRunner(BenchSettings settings)
             startup = await new StartupBenchmark(settings).RunAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        if (settings.Sections.Contains("batching"))
+        {
+            Console.WriteLine("4. Dynamic batching off and on, 8 OCR jobs at once");
+            var batching = await new BatchingBenchmark(settings, images).RunAsync(cancellationToken).ConfigureAwait(false);
+            await BatchingWriter.WriteAsync(batching, machine, settings.CommandLine, MachineInfo.LoadAverageNow(), settings.OutputDirectory, cancellationToken).ConfigureAwait(false);
+            Console.WriteLine(BatchingWriter.Markdown(batching, machine, settings.CommandLine, MachineInfo.LoadAverageNow()));
+            if (pipeline is null && startup is null)
+            {
+                // Run alone: results.md keeps the other sections' last figures.
+                return 0;
+            }
+        }
+
         var report = new BenchReport(machine, settings.CommandLine, [.. images.Select(i => i.Name + ".png")], pipeline, queue, startup, MachineInfo.LoadAverageNow());
         await ResultsWriter.WriteAsync(report, settings.OutputDirectory, cancellationToken).ConfigureAwait(false);
         foreach (var plot in PlotWriter.Write(report, settings.OutputDirectory))
