@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using Azure.Core;
 using Azure.Core.Pipeline;
 
@@ -74,7 +75,20 @@ internal sealed class CountingTransport(string tableName) : HttpPipelineTranspor
         return $"blob {method}{createOnly} {what} ({status})";
     }
 
-    // A receive answers a list of QueueMessage elements; an empty one has none. The SDK has buffered the body by now.
-    private static bool ReceivedAny(HttpMessage message) =>
-        message.HasResponse && message.Response.Content.ToString().Contains("<MessageId>", StringComparison.Ordinal);
+    // A receive answers a list of QueueMessage elements; an empty one has none. The transport sees the body before
+    // the pipeline buffers it, so it is read here into memory and handed on as a stream that starts at the beginning.
+    private static bool ReceivedAny(HttpMessage message)
+    {
+        if (!message.HasResponse || message.Response.ContentStream is not { } body)
+        {
+            return false;
+        }
+
+        var buffer = new MemoryStream();
+        body.CopyTo(buffer);
+        body.Dispose();
+        buffer.Position = 0;
+        message.Response.ContentStream = buffer;
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length).Contains("<MessageId>", StringComparison.Ordinal);
+    }
 }
