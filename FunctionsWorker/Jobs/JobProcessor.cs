@@ -178,6 +178,14 @@ public sealed class JobProcessor(
     /// </summary>
     private async Task<(JobOutcome? Instead, JobRecord Claimed)> ClaimAsync(JobMessage job, JobRecord record, JobEnvelope envelope, CancellationToken cancellationToken)
     {
+        // A job's first delivery finds no record, so its claim is the insert the loop below would make after reading
+        // nothing: try it first and save the read. The insert fails when any record exists (held, succeeded, cancelled,
+        // failed before), and the loop then reads it and decides exactly as it always has.
+        if (envelope.Refusal is null && await records.TryReplaceAsync(record, null, cancellationToken).ConfigureAwait(false))
+        {
+            return (null, record);
+        }
+
         while (true)
         {
             var stored = await records.GetStoredAsync(job.JobId, cancellationToken).ConfigureAwait(false);

@@ -46,6 +46,30 @@ internal sealed class BenchRunner(BenchSettings settings)
             }
         }
 
+        if (settings.Sections.Contains("queue-path") || settings.Sections.Contains("cold-start"))
+        {
+            var lines = new List<string> { "# Queue path, cold start, dynamic concurrency", string.Empty, $"Machine: {machine.Cores} cores, {machine.Os}, {machine.Runtime}. Command: `{settings.CommandLine}`.", string.Empty };
+            if (settings.Sections.Contains("queue-path"))
+            {
+                Console.WriteLine("4. Queue path: storage operations, CPU, polling latency, dynamic concurrency");
+                lines.AddRange(await new QueuePathBenchmark(settings, images).RunAsync(cancellationToken).ConfigureAwait(false));
+            }
+
+            if (settings.Sections.Contains("cold-start"))
+            {
+                Console.WriteLine("5. Cold start to the first OCR result, models from blob");
+                lines.AddRange(await new ColdStartBenchmark(images).RunAsync(cancellationToken).ConfigureAwait(false));
+            }
+
+            var path = Path.Combine(settings.OutputDirectory, "queue-path-results.md");
+            await File.WriteAllLinesAsync(path, lines, cancellationToken).ConfigureAwait(false);
+            Console.WriteLine($"wrote {path}");
+            if (pipeline is null && queue is null && startup is null)
+            {
+                return 0;
+            }
+        }
+
         var report = new BenchReport(machine, settings.CommandLine, [.. images.Select(i => i.Name + ".png")], pipeline, queue, startup, MachineInfo.LoadAverageNow());
         await ResultsWriter.WriteAsync(report, settings.OutputDirectory, cancellationToken).ConfigureAwait(false);
         foreach (var plot in PlotWriter.Write(report, settings.OutputDirectory))

@@ -11,8 +11,8 @@ var pollingInterval = new Option<TimeSpan>("--max-polling-interval")
     Description = "The queue listener's idle back-off cap in the queue section (host.json maxPollingInterval).",
     DefaultValueFactory = _ => TimeSpan.FromMilliseconds(100),
 };
-var only = new Option<string[]>("--only") { Description = "Sections to run (default all): pipeline, queue, startup, batching.", AllowMultipleArgumentsPerToken = true };
-only.AcceptOnlyFromAmong("pipeline", "queue", "startup", "batching");
+var only = new Option<string[]>("--only") { Description = "Sections to run (default: pipeline, queue, startup): pipeline, queue, startup, batching, queue-path, cold-start (the last two write queue-path-results.md).", AllowMultipleArgumentsPerToken = true };
+only.AcceptOnlyFromAmong("pipeline", "queue", "startup", "batching", "queue-path", "cold-start");
 var images = new Option<DirectoryInfo>("--images") { Description = "Directory of PNG inputs.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(RepositoryPaths.Root, "bench", "images")) };
 var output = new Option<DirectoryInfo>("--output") { Description = "Where results.md and results.json go.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(RepositoryPaths.Root, "bench")) };
 var renderImages = new Option<bool>("--render-images") { Description = "Redraw the rendered-*.png inputs into --images and exit." };
