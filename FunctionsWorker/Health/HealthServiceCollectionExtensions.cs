@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,19 @@ public static class HealthServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WarmupOptions>, WarmupOptionsValidator>());
         services.TryAddSingleton<WorkerState>();
         services.TryAddSingleton<WorkerHealth>();
-        services.AddHostedService<WarmupService>();
+        services.AddHostedServiceAfterListening<WarmupService>();
+        return services;
+    }
+
+    /// <summary>
+    /// Adds <typeparamref name="TService"/> as a hosted service constructed and started only once the server listens
+    /// (<see cref="StartAfterListening{TService}"/>), for a service whose dependencies are costly to build.
+    /// </summary>
+    public static IServiceCollection AddHostedServiceAfterListening<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TService>(this IServiceCollection services)
+        where TService : class, IHostedService
+    {
+        services.TryAddSingleton<TService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StartAfterListening<TService>>());
         return services;
     }
 }

@@ -150,17 +150,20 @@ public static class FunctionsWorkerHost
         {
             await app.StartAsync().ConfigureAwait(false);
         }
-        catch (Exception start) when (!StartupError.IsRefusedSetting(start))
+        catch (Exception start) when (!StartupError.IsRefusedSetting(start) || app.Services.GetServices<IHostedService>().Any(Started))
         {
             // Stopped, not just disposed: background services that did start then end as in a normal stop, instead of
             // reporting their cancellation as a failure of their own (a misleading second error after the real one).
-            // A refused setting fails before any service starts, so there is nothing to stop.
+            // A setting refused by options validation fails before any service starts, so there is nothing to stop;
+            // one refused by a service started after listening (a pipeline's missing model) comes after the others.
             await StopAfterFailedStartAsync(app, logger).ConfigureAwait(false);
             throw;
         }
 
         await app.WaitForShutdownAsync().ConfigureAwait(false);
-        var failed = app.Services.GetServices<IHostedService>().OfType<BackgroundService>()
+        var failed = app.Services.GetServices<IHostedService>()
+            .Select(service => service is IStartedAfterListening deferred ? deferred.Service : service)
+            .OfType<BackgroundService>()
             .FirstOrDefault(service => service.ExecuteTask is { IsFaulted: true });
         if (failed?.ExecuteTask?.Exception?.GetBaseException() is { } error)
         {
@@ -170,6 +173,8 @@ public static class FunctionsWorkerHost
 
         return 0;
     }
+
+    private static bool Started(IHostedService service) => service is IStartedAfterListening { Service: not null };
 
     private static async Task StopAfterFailedStartAsync(WebApplication app, ILogger logger)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 using FunctionsWorker.Configuration;
 using Microsoft.AspNetCore.Connections;
@@ -49,6 +50,8 @@ internal static partial class StartupError
         return $"{setting} must be {Expected(type)}, got '{FunctionsConfiguration.Shorten(value)}'.";
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification =
+        "The type named is an options property's enum, kept with the options; were it trimmed the message would say 'a valid <name>' instead of listing the values.")]
     private static string Expected(string type)
     {
         if (type.Contains("System.TimeSpan", StringComparison.Ordinal))

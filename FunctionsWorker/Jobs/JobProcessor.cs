@@ -432,7 +432,8 @@ public sealed class JobProcessor(
             var blobName = job.OutputPrefix + JobMessageParser.BlobName(output.Name, "output file");
             written.Add(blobName);
             var uri = await blobs.WriteAsync(job.OutputContainer, blobName, output.Content, output.ContentType, cancellationToken).ConfigureAwait(false);
-            files.Add(new JsonObject { ["name"] = output.Name, ["uri"] = uri.ToString(), ["contentType"] = output.ContentType });
+            // As a JsonNode: JsonArray.Add<T> with a node type would wrap it through reflection (not trim- or AOT-safe).
+            files.Add((JsonNode)new JsonObject { ["name"] = output.Name, ["uri"] = uri.ToString(), ["contentType"] = output.ContentType });
         }
 
         var document = new JsonObject

@@ -1,11 +1,13 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using FunctionsWorker.Health;
 
 namespace FunctionsWorker.Pipelines;
 
 /// <summary>
-/// The one way a pipeline is added: switched on by <c>Pipelines:&lt;Name&gt;:Enabled</c>, its options bound to
-/// <c>Pipelines:&lt;Name&gt;</c> and validated at start-up, its required models checked against the catalog.
+/// The one way a pipeline is added: switched on by <c>Pipelines:&lt;Name&gt;:Enabled</c>, its options validated at
+/// start-up (the caller binds them to <see cref="Section"/>), its required models checked against the catalog.
 /// </summary>
 public static class PipelineServiceCollectionExtensions
 {
@@ -13,7 +15,7 @@ public static class PipelineServiceCollectionExtensions
     public static string Section(string name) => "Pipelines:" + name;
 
     /// <summary>Adds a pipeline without settings of its own when it is enabled; returns whether it is.</summary>
-    public static bool AddPipeline<TPipeline>(this IHostApplicationBuilder builder, string name, bool enabledByDefault = false)
+    public static bool AddPipeline<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TPipeline>(this IHostApplicationBuilder builder, string name, bool enabledByDefault = false)
         where TPipeline : class, IPipeline
     {
         if (!IsEnabled(builder.Configuration, name, enabledByDefault))
@@ -26,20 +28,29 @@ public static class PipelineServiceCollectionExtensions
         return true;
     }
 
-    /// <summary>Adds a pipeline with options <typeparamref name="TOptions"/> checked by <typeparamref name="TValidator"/> when it is enabled.</summary>
-    public static bool AddPipeline<TPipeline, TOptions, TValidator>(this IHostApplicationBuilder builder, string name, bool enabledByDefault = false)
+    /// <summary>
+    /// Adds a pipeline with options <typeparamref name="TOptions"/> checked by <typeparamref name="TValidator"/> when it
+    /// is enabled, and returns its options to bind (null when disabled): the caller binds them with
+    /// <c>options.BindConfiguration(Section(name))</c>, a call on the concrete type that the configuration binding
+    /// source generator turns into code, where a binding here, on a type parameter, would need reflection (no native
+    /// AOT). The generator intercepts a plain call only, not a conditional one (<c>?.</c>).
+    /// </summary>
+    public static OptionsBuilder<TOptions>? AddPipeline<
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TPipeline,
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions,
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(
+        this IHostApplicationBuilder builder, string name, bool enabledByDefault = false)
         where TPipeline : class, IPipeline
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
     {
         if (!builder.AddPipeline<TPipeline>(name, enabledByDefault))
         {
-            return false;
+            return null;
         }
 
-        builder.Services.AddOptionsWithValidateOnStart<TOptions>().BindConfiguration(Section(name));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
-        return true;
+        return builder.Services.AddOptionsWithValidateOnStart<TOptions>();
     }
 
     /// <summary>The registry every trigger resolves pipelines from, and the start-up check of their models.</summary>
@@ -47,7 +58,7 @@ public static class PipelineServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PipelineRegistry>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RequiredModelsCheck>());
+        services.AddHostedServiceAfterListening<RequiredModelsCheck>();
         return services;
     }
 

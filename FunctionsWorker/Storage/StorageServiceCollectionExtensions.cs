@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using FunctionsWorker.Health;
 
 namespace FunctionsWorker.Storage;
 
@@ -15,7 +16,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<StorageClients>();
         services.TryAddSingleton(provider => provider.GetRequiredService<StorageClients>().Blobs);
         services.TryAddSingleton<JobBlobs>();
-        services.AddHostedService<StorageProbe>();
+        services.AddHostedServiceAfterListening<StorageProbe>();
         return services;
     }
 }

@@ -26,7 +26,7 @@ public static class TelemetryServiceCollectionExtensions
         var options = TelemetryOptions.Read(builder.Configuration);
         var services = builder.Services;
         services.AddSingleton(options);
-        services.AddHostedService<WorkerGauges>();
+        services.AddHostedServiceAfterListening<WorkerGauges>();
         SelectConsoleFormatter(services);
 
         var telemetry = services.AddOpenTelemetry()

@@ -11,6 +11,9 @@ internal sealed record BenchSettings
 
     public required int StartupRuns { get; init; }
 
+    /// <summary>A worker DLL from another build, started in the same alternating rounds (before/after a change); null for none.</summary>
+    public string? StartupBaseline { get; init; }
+
     public required bool Overlay { get; init; }
 
     /// <summary>The queue listener's idle back-off cap; host.json's 2 s would otherwise add up to 2 s to a short batch's first job.</summary>

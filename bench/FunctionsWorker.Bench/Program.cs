@@ -15,6 +15,10 @@ var only = new Option<string[]>("--only") { Description = "Sections to run (defa
 only.AcceptOnlyFromAmong("pipeline", "queue", "startup", "batching", "queue-path", "cold-start");
 var images = new Option<DirectoryInfo>("--images") { Description = "Directory of PNG inputs.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(RepositoryPaths.Root, "bench", "images")) };
 var output = new Option<DirectoryInfo>("--output") { Description = "Where results.md and results.json go.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(RepositoryPaths.Root, "bench")) };
+var startupBaseline = new Option<FileInfo?>("--startup-baseline")
+{
+    Description = "Also time this FunctionsWorker.dll (a build of another commit) in the start-up rounds, for a before/after comparison.",
+};
 var renderImages = new Option<bool>("--render-images") { Description = "Redraw the rendered-*.png inputs into --images and exit." };
 foreach (var count in new[] { runs, queueRuns, jobs, startupRuns })
 {
@@ -29,7 +33,7 @@ foreach (var count in new[] { runs, queueRuns, jobs, startupRuns })
 
 var root = new RootCommand("FunctionsWorker benchmark: OCR stages in process, jobs/s through Azurite, process start to first health 200.")
 {
-    runs, queueRuns, jobs, startupRuns, overlay, pollingInterval, only, images, output, renderImages,
+    runs, queueRuns, jobs, startupRuns, overlay, pollingInterval, only, images, output, startupBaseline, renderImages,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -51,6 +55,7 @@ root.SetAction(async (parse, cancellationToken) =>
         QueueRuns = parse.GetValue(queueRuns),
         Jobs = parse.GetValue(jobs),
         StartupRuns = parse.GetValue(startupRuns),
+        StartupBaseline = parse.GetValue(startupBaseline)?.FullName,
         Overlay = parse.GetValue(overlay),
         MaxPollingInterval = parse.GetValue(pollingInterval),
         ImagesDirectory = imagesDirectory,

@@ -18,6 +18,12 @@ internal static class RepositoryPaths
     /// <summary>The ReadyToRun publish that scripts/bench.sh makes, the way the container image is built.</summary>
     public static string ReadyToRunWorkerDll => Path.Combine(Root, "bench", ".publish-r2r", "FunctionsWorker.dll");
 
+    /// <summary>The native AOT publish that <c>scripts/bench.sh --aot</c> makes (<c>-p:WorkerAot=true</c>); measured when present.</summary>
+    public static string AotWorker => Path.Combine(Root, "bench", ".publish-aot", "FunctionsWorker");
+
+    /// <summary>The bare ASP.NET Core app, the floor the worker's start-up is compared with.</summary>
+    public static string BareAppDll => Path.Combine(Root, "bench", "FunctionsWorker.BareApp", "bin", Configuration, "net10.0", "FunctionsWorker.BareApp.dll");
+
     public static string WorkerDll => Path.Combine(Root, "FunctionsWorker", "bin", Configuration, "net10.0", "FunctionsWorker.dll");
 
     private static string FindRoot()

@@ -107,11 +107,13 @@ internal static class ResultsWriter
             md.AppendLine();
             Line(md, $"`dotnet {startup.WorkerDll}`, polled every {F(startup.PollIntervalMs, 0)} ms from just before the process starts; AzureWebJobsStorage=UseDevelopmentStorage=true with nothing listening there.");
             md.AppendLine();
-            md.AppendLine("| configuration | median | min | max | runs |");
-            md.AppendLine("|---|--:|--:|--:|---|");
+            Line(md, $"Alternating: each round starts every configuration once, in the order below; ratio = median / the bare app's median.");
+            md.AppendLine();
+            md.AppendLine("| configuration | median | min | max | × bare | runs |");
+            md.AppendLine("|---|--:|--:|--:|--:|---|");
             foreach (var r in startup.Results)
             {
-                Line(md, $"| {r.Configuration} | {F(r.MedianMs, 0)} | {F(r.MinMs, 0)} | {F(r.MaxMs, 0)} | {string.Join(", ", r.RunsMs.Select(v => F(v, 0)))} |");
+                Line(md, $"| {r.Configuration} | {F(r.MedianMs, 0)} | {F(r.MinMs, 0)} | {F(r.MaxMs, 0)} | {F(r.RatioToBare, 2)} | {string.Join(", ", r.RunsMs.Select(v => F(v, 0)))} |");
             }
         }
 

@@ -6,8 +6,8 @@ using System.Net.Sockets;
 namespace FunctionsWorker.Bench;
 
 /// <summary>
-/// Section 3: starts <c>dotnet FunctionsWorker.dll</c> (the build of the bench's configuration) in an empty working
-/// directory and polls <c>/api/health</c> every 5 ms from just before <see cref="Process.Start()"/> to the first 200.
+/// Section 3: starts <c>dotnet FunctionsWorker.dll</c> (the build of the bench's configuration), and beside it the bare
+/// ASP.NET Core app and any publish of the worker found, in an empty working directory and polls <c>/api/health</c> every 5 ms from just before <see cref="Process.Start()"/> to the first 200.
 /// Storage points at the default Azurite ports, where nothing listens: health must answer regardless.
 /// </summary>
 internal sealed class StartupBenchmark(BenchSettings settings)
@@ -18,60 +18,92 @@ internal sealed class StartupBenchmark(BenchSettings settings)
 
     public async Task<StartupReport> RunAsync(CancellationToken cancellationToken)
     {
-        if (!File.Exists(RepositoryPaths.WorkerDll))
+        foreach (var required in new[] { RepositoryPaths.WorkerDll, RepositoryPaths.BareAppDll })
         {
-            throw new InvalidOperationException($"{RepositoryPaths.WorkerDll} is missing: build the solution in {RepositoryPaths.Configuration} first.");
+            if (!File.Exists(required))
+            {
+                throw new InvalidOperationException($"{required} is missing: build the solution in {RepositoryPaths.Configuration} first.");
+            }
         }
 
-        var configurations = new List<(string Name, string Dll, IReadOnlyDictionary<string, string?> Settings)>
+        var none = new Dictionary<string, string?>();
+        var configurations = new List<StartupTarget>
         {
-            ("default settings (no OCR)", RepositoryPaths.WorkerDll, new Dictionary<string, string?>()),
-            ("OCR enabled, models load after listening", RepositoryPaths.WorkerDll, WorkerComposition.OcrSettings()),
+            new(BareAppName, "dotnet", RepositoryPaths.BareAppDll, none),
+            new("default settings (no OCR)", "dotnet", RepositoryPaths.WorkerDll, none),
         };
+        if (settings.StartupBaseline is { } baseline)
+        {
+            configurations.Add(new(BaselineName, "dotnet", baseline, none));
+        }
+
+        configurations.Add(new("OCR enabled, models load after listening", "dotnet", RepositoryPaths.WorkerDll, WorkerComposition.OcrSettings()));
         if (File.Exists(RepositoryPaths.ReadyToRunWorkerDll))
         {
             // What the container runs: dotnet publish -p:PublishReadyToRun=true (scripts/bench.sh makes it).
-            configurations.Add(("OCR enabled, ReadyToRun publish (as in the container)", RepositoryPaths.ReadyToRunWorkerDll, WorkerComposition.OcrSettings()));
+            configurations.Add(new("OCR enabled, ReadyToRun publish (as in the container)", "dotnet", RepositoryPaths.ReadyToRunWorkerDll, WorkerComposition.OcrSettings()));
+        }
+
+        if (File.Exists(RepositoryPaths.AotWorker))
+        {
+            // The opt-in native AOT image: dotnet publish -p:WorkerAot=true (scripts/bench.sh --aot makes it).
+            configurations.Add(new("OCR enabled, native AOT publish", RepositoryPaths.AotWorker, null, WorkerComposition.OcrSettings()));
+        }
+
+        // Alternating: one start of each configuration per round, so a change of load on the shared machine falls on
+        // every configuration alike instead of on whichever ran during it.
+        var runs = configurations.Select(_ => new List<double>()).ToArray();
+        for (var round = -WarmupRuns; round < settings.StartupRuns; round++)
+        {
+            for (var i = 0; i < configurations.Count; i++)
+            {
+                var elapsed = await MeasureOnceAsync(configurations[i], cancellationToken).ConfigureAwait(false);
+                if (round >= 0)
+                {
+                    runs[i].Add(Statistics.Round(elapsed.TotalMilliseconds));
+                }
+            }
         }
 
         var results = new List<StartupResult>();
-        foreach (var (name, dll, extra) in configurations)
+        var bareMedian = Statistics.Median(runs[0]);
+        for (var i = 0; i < configurations.Count; i++)
         {
-            var runs = new List<double>();
-            for (var run = -WarmupRuns; run < settings.StartupRuns; run++)
-            {
-                var elapsed = await MeasureOnceAsync(dll, extra, cancellationToken).ConfigureAwait(false);
-                if (run >= 0)
-                {
-                    runs.Add(Statistics.Round(elapsed.TotalMilliseconds));
-                }
-            }
-
-            var result = new StartupResult(name, runs, Statistics.Round(Statistics.Median(runs)), runs.Min(), runs.Max());
+            var median = Statistics.Median(runs[i]);
+            var result = new StartupResult(configurations[i].Name, runs[i], Statistics.Round(median), runs[i].Min(), runs[i].Max(),
+                Math.Round(median / bareMedian, 2));
             results.Add(result);
-            Console.WriteLine($"  {name}: median {result.MedianMs:F0} ms ({string.Join(", ", runs.Select(r => r.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))})");
+            Console.WriteLine($"  {result.Configuration}: median {result.MedianMs:F0} ms, {result.RatioToBare:F2}x bare ({string.Join(", ", runs[i].Select(r => r.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))})");
         }
 
         return new StartupReport(settings.StartupRuns, WarmupRuns, PollInterval.TotalMilliseconds,
             Path.GetRelativePath(RepositoryPaths.Root, RepositoryPaths.WorkerDll), results);
     }
 
-    private static async Task<TimeSpan> MeasureOnceAsync(string dll, IReadOnlyDictionary<string, string?> extra, CancellationToken cancellationToken)
+    public const string BareAppName = "bare ASP.NET Core app (the floor)";
+
+    private const string BaselineName = "baseline build (--startup-baseline), default settings";
+
+    private static async Task<TimeSpan> MeasureOnceAsync(StartupTarget target, CancellationToken cancellationToken)
     {
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(target.FileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = Directory.CreateTempSubdirectory("worker-bench-start-").FullName,
         };
-        start.ArgumentList.Add(dll);
+        if (target.Dll is not null)
+        {
+            start.ArgumentList.Add(target.Dll);
+        }
+
         start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["AzureWebJobsStorage"] = "UseDevelopmentStorage=true";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var (key, value) in extra)
+        foreach (var (key, value) in target.Settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
@@ -82,7 +114,7 @@ internal sealed class StartupBenchmark(BenchSettings settings)
         var output = new ConcurrentQueue<string>();
 
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{target.FileName} did not start.");
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
         process.BeginOutputReadLine();
@@ -108,7 +140,7 @@ internal sealed class StartupBenchmark(BenchSettings settings)
                 if (process.HasExited || clock.Elapsed > StartTimeout)
                 {
                     throw new InvalidOperationException(
-                        $"The worker gave no 200 on /api/health within {clock.Elapsed.TotalSeconds:F1} s (exited: {process.HasExited}). Output:\n{string.Join('\n', output.TakeLast(30))}");
+                        $"{target.Name} gave no 200 on /api/health within {clock.Elapsed.TotalSeconds:F1} s (exited: {process.HasExited}). Output:\n{string.Join('\n', output.TakeLast(30))}");
                 }
 
                 await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);

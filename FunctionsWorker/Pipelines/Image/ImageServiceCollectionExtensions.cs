@@ -6,9 +6,15 @@ namespace FunctionsWorker.Pipelines.Image;
 /// </summary>
 public static class ImageServiceCollectionExtensions
 {
+    private const string Name = "Image";
+
     public static IHostApplicationBuilder AddImagePipeline(this IHostApplicationBuilder builder)
     {
-        builder.AddPipeline<ImagePipeline, ImagePipelineOptions, ImagePipelineOptionsValidator>("Image");
+        if (builder.AddPipeline<ImagePipeline, ImagePipelineOptions, ImagePipelineOptionsValidator>(Name) is { } options)
+        {
+            options.BindConfiguration(PipelineServiceCollectionExtensions.Section(Name));
+        }
+
         return builder;
     }
 }

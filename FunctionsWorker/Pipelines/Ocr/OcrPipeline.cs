@@ -189,13 +189,13 @@ internal sealed class OcrPipeline : IPipeline
                 entry["flipped"] = true;
             }
 
-            boxArray.Add(entry);
+            boxArray.Add((JsonNode)entry);
         }
 
         var lineArray = new JsonArray();
         foreach (var line in lines)
         {
-            lineArray.Add(new JsonObject
+            lineArray.Add((JsonNode)new JsonObject
             {
                 ["text"] = line.Text,
                 ["confidence"] = Math.Round(line.Confidence, 4),
@@ -226,7 +226,7 @@ internal sealed class OcrPipeline : IPipeline
         var corners = new JsonArray();
         foreach (var point in quad.ToArray())
         {
-            corners.Add(new JsonArray((int)MathF.Round(point.X), (int)MathF.Round(point.Y)));
+            corners.Add((JsonNode)new JsonArray((int)MathF.Round(point.X), (int)MathF.Round(point.Y)));
         }
 
         return corners;

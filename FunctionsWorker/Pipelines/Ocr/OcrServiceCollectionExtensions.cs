@@ -8,10 +8,13 @@ namespace FunctionsWorker.Pipelines.Ocr;
 /// </summary>
 public static class OcrServiceCollectionExtensions
 {
+    private const string Name = "Ocr";
+
     public static IHostApplicationBuilder AddOcrPipeline(this IHostApplicationBuilder builder)
     {
-        if (builder.AddPipeline<OcrPipeline, OcrOptions, OcrOptionsValidator>("Ocr"))
+        if (builder.AddPipeline<OcrPipeline, OcrOptions, OcrOptionsValidator>(Name) is { } options)
         {
+            options.BindConfiguration(PipelineServiceCollectionExtensions.Section(Name));
             // The padded shapes the pipeline runs its models with, warmed by the model cache before it is Ready.
             builder.Services.AddSingleton<IModelWarmupShapes, OcrWarmupShapes>();
         }

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using FunctionsWorker.Telemetry;
@@ -13,11 +12,8 @@ public static class HttpTriggerServiceCollectionExtensions
         services.AddOptionsWithValidateOnStart<HttpOptions>()
             .BindConfiguration(HttpOptions.SectionName)
             .Configure<IConfiguration>((options, configuration) => options.FunctionKey = configuration["FunctionKey"]);
-        services.ConfigureHttpJsonOptions(json =>
-        {
-            json.SerializerOptions.TypeInfoResolverChain.Insert(0, HttpJsonContext.Default);
-            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
-        });
+        // Enums as strings through the context's UseStringEnumConverter, not a reflection-based converter (native AOT).
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, HttpJsonContext.Default));
         services.AddProblemDetails();
         services.TryAddSingleton<FunctionKeyFilter>();
         services.TryAddSingleton<AdminKeyFilter>();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using FunctionsWorker.Health;
 
 namespace FunctionsWorker.Triggers.Queue;
 
@@ -16,7 +17,7 @@ public static class QueueTriggerServiceCollectionExtensions
         services.TryAddSingleton<ReplySender>();
         services.TryAddSingleton<QueueProcessor>();
         services.TryAddSingleton<PoisonQueueAdmin>();
-        services.AddHostedService<QueueListener>();
+        services.AddHostedServiceAfterListening<QueueListener>();
         return services;
     }
 }
