@@ -51,47 +51,6 @@ public static class HealthFunctions
             statusCode: reasons.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 
-    internal static async Task<IResult> GetStatusAsync(
-        WorkerState state,
-        WorkerHealth health,
-        StorageClients clients,
-        QueueLengths lengths,
-        FleetView fleet,
-        IOptions<StorageOptions> storage,
-        IEnumerable<IStatusSource> sources,
-        TimeProvider time,
-        CancellationToken cancellationToken)
-    {
-        var lengthsRead = lengths.GetAsync(cancellationToken);
-        var fleetRead = fleet.GetAsync(cancellationToken);
-        var (queue, poison) = await lengthsRead.ConfigureAwait(false);
-        var workers = await fleetRead.ConfigureAwait(false);
-        var reasons = health.NotReadyReasons();
-        using var process = Process.GetCurrentProcess();
-        var body = new StatusReport
-        {
-            WorkerId = state.WorkerId,
-            Version = Version,
-            Status = health.Status,
-            StartedAt = state.StartedAt,
-            UptimeMs = (long)(time.GetUtcNow() - state.StartedAt).TotalMilliseconds,
-            Ready = reasons.Count == 0,
-            NotReadyReasons = reasons,
-            Warmup = state.Warmup,
-            Storage = new StorageReport(clients.AccountName, state.StorageReachable, state.StorageError),
-            Listener = new ListenerReport(state.ListenerRunning, state.CircuitOpenUntil),
-            Queue = new QueueReport(storage.Value.JobsQueueName, queue, storage.Value.PoisonQueueName, poison),
-            InFlight = state.InFlight,
-            Counts = state.Outcomes,
-            LastErrors = state.RecentErrors,
-            Memory = new MemoryReport(process.WorkingSet64, GC.GetTotalMemory(false)),
-            Fleet = workers is null ? null : FunctionsWorker.Fleet.WorkerRegistry.Summarize(workers),
-        };
-        foreach (var source in sources)
-        {
-            body.Sections[source.Name] = source.Describe();
-        }
-
-        return TypedResults.Json(body, HttpJsonContext.Default.StatusReport);
-    }
+    internal static async Task<IResult> GetStatusAsync(StatusReports reports, CancellationToken cancellationToken) =>
+        TypedResults.Json(await reports.GetAsync(cancellationToken).ConfigureAwait(false), HttpJsonContext.Default.StatusReport);
 }

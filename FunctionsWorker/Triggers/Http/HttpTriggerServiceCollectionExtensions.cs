@@ -20,6 +20,7 @@ public static class HttpTriggerServiceCollectionExtensions
         services.TryAddSingleton<QueueLengths>();
         services.AddSingleton<ITelemetryGauge, QueueLengthGauge>();
         services.TryAddSingleton<FleetView>();
+        services.TryAddSingleton<StatusReports>();
         return services;
     }
 
