@@ -201,7 +201,7 @@ public static class FunctionsWorkerHost
         var services = app.Services;
         var worker = services.GetRequiredService<IOptions<WorkerOptions>>().Value;
         var storage = services.GetRequiredService<IOptions<StorageOptions>>().Value;
-        Log.Starting(logger, services.GetRequiredService<WorkerState>().WorkerId, HealthFunctions.Version,
+        Log.Starting(logger, services.GetRequiredService<WorkerState>().WorkerId, WorkerState.Version,
             FunctionsConfiguration.ResolvePort(app.Configuration),
             services.GetRequiredService<IOptions<HttpOptions>>().Value.RoutePrefix,
             services.GetRequiredService<StorageClients>().AccountName, storage.JobsQueueName,

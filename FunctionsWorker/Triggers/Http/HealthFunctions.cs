@@ -9,8 +9,6 @@ namespace FunctionsWorker.Triggers.Http;
 /// <summary>HTTP triggers <c>/health</c> (liveness), <c>/ready</c> (readiness) and <c>/status</c> (everything an operator asks).</summary>
 public static class HealthFunctions
 {
-    public static string Version => WorkerState.Version;
-
     public static RouteGroupBuilder MapHealthFunctions(this RouteGroupBuilder group)
     {
         // HEAD as well as GET: some probes and load balancers check with HEAD; OPTIONS says which methods are allowed.

@@ -143,22 +143,8 @@ public static class JobFunctions
     /// <summary>Whether a message for <paramref name="jobId"/> is among the first visible messages of the jobs queue.</summary>
     private static async Task<bool> WaitsInQueueAsync(string jobId, IMessageQueue queue, QueuesOptions encoding, CancellationToken cancellationToken)
     {
-        foreach (var message in await queue.PeekAsync(32, cancellationToken).ConfigureAwait(false))
-        {
-            try
-            {
-                if (JobMessageParser.TryReadJobId(encoding.Decode(message.Text)) == jobId)
-                {
-                    return true;
-                }
-            }
-            catch (Exception ex) when (ex is FormatException or DecoderFallbackException)
-            {
-                // Not a readable job: not this one.
-            }
-        }
-
-        return false;
+        var waiting = await queue.PeekAsync(32, cancellationToken).ConfigureAwait(false);
+        return waiting.Any(message => encoding.TryDecode(message.Text, out var body) && JobMessageParser.TryReadJobId(body) == jobId);
     }
 
     private static IResult Accepted(string jobId, JobState state, string detail) =>

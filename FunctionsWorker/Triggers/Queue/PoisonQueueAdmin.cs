@@ -25,7 +25,7 @@ public sealed class PoisonQueueAdmin(IMessageQueues queues, JobRecordStore recor
         var listed = new List<PoisonedMessage>();
         foreach (var message in await Poison.PeekAsync(PerReceive, cancellationToken).ConfigureAwait(false))
         {
-            listed.Add(await DescribeAsync(message, cancellationToken).ConfigureAwait(false));
+            listed.Add(Describe(message, await RecordOfAsync(message, cancellationToken).ConfigureAwait(false)));
         }
 
         return listed;
@@ -80,15 +80,17 @@ public sealed class PoisonQueueAdmin(IMessageQueues queues, JobRecordStore recor
                 scanned += batch.Count;
                 foreach (var message in batch)
                 {
-                    var described = await DescribeAsync(message, cancellationToken).ConfigureAwait(false);
-                    var matches = (messageId is null || message.MessageId == messageId) && (jobId is null || described.JobId == jobId);
+                    // The message id is checked first: the record is looked up only for a message that may match.
+                    var record = messageId is null || message.MessageId == messageId
+                        ? await RecordOfAsync(message, cancellationToken).ConfigureAwait(false)
+                        : null;
+                    var matches = (messageId is null || message.MessageId == messageId) && (jobId is null || Describe(message, record).JobId == jobId);
                     if (!matches)
                     {
                         passedOver.Add(message);
                         continue;
                     }
 
-                    var record = described.JobId is { } key ? await records.GetAsync(key, cancellationToken).ConfigureAwait(false) : null;
                     await action(message, record).ConfigureAwait(false);
                     await poison.DeleteAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
                     taken.Add(message.MessageId);
@@ -112,27 +114,14 @@ public sealed class PoisonQueueAdmin(IMessageQueues queues, JobRecordStore recor
         return taken;
     }
 
-    private async Task<PoisonedMessage> DescribeAsync(ReceivedMessage message, CancellationToken cancellationToken)
-    {
-        var record = await records.FindByPoisonMessageIdAsync(message.MessageId, cancellationToken).ConfigureAwait(false);
-        if (record is null && JobIdOf(message.Text) is { } jobId)
-        {
-            record = await records.GetAsync(jobId, cancellationToken).ConfigureAwait(false);
-        }
+    /// <summary>The record of a poisoned message: the one that noted its poison id, else the one of the jobId in its body.</summary>
+    private async Task<JobRecord?> RecordOfAsync(ReceivedMessage message, CancellationToken cancellationToken) =>
+        await records.FindByPoisonMessageIdAsync(message.MessageId, cancellationToken).ConfigureAwait(false)
+        ?? (JobIdOf(message.Text) is { } jobId ? await records.GetAsync(jobId, cancellationToken).ConfigureAwait(false) : null);
 
-        return new PoisonedMessage(message.MessageId, message.InsertedOn, message.Text, record?.JobId ?? JobIdOf(message.Text), record?.ErrorType,
+    private PoisonedMessage Describe(ReceivedMessage message, JobRecord? record) =>
+        new(message.MessageId, message.InsertedOn, message.Text, record?.JobId ?? JobIdOf(message.Text), record?.ErrorType,
             record?.ErrorMessage, record?.State, record?.Replays ?? 0);
-    }
 
-    private string? JobIdOf(string text)
-    {
-        try
-        {
-            return JobMessageParser.TryReadJobId(encoding.Value.Decode(text));
-        }
-        catch (Exception ex) when (ex is FormatException or System.Text.DecoderFallbackException)
-        {
-            return null;
-        }
-    }
+    private string? JobIdOf(string text) => encoding.Value.TryDecode(text, out var body) ? JobMessageParser.TryReadJobId(body) : null;
 }

@@ -77,15 +77,8 @@ public sealed class QueueProcessor(
             return null;
         }
 
-        try
-        {
-            return JobMessageParser.TryReadTraceParent(_options.Decode(message.Text));
-        }
-        catch (Exception ex) when (ex is FormatException or DecoderFallbackException)
-        {
-            // RunAsync rejects the message for the same reason; its span simply has no producer.
-            return null;
-        }
+        // An undecodable message is rejected by RunAsync; its span simply has no producer.
+        return _options.TryDecode(message.Text, out var body) ? JobMessageParser.TryReadTraceParent(body) : null;
     }
 
     /// <summary>

@@ -32,5 +32,20 @@ public sealed class QueuesOptions
     public string Decode(string text) =>
         IsBase64 ? new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Convert.FromBase64String(text)) : text;
 
+    /// <summary>The body of a message's text, or false when it is not valid in the configured encoding.</summary>
+    public bool TryDecode(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? body)
+    {
+        try
+        {
+            body = Decode(text);
+            return true;
+        }
+        catch (Exception ex) when (ex is FormatException or System.Text.DecoderFallbackException)
+        {
+            body = null;
+            return false;
+        }
+    }
+
     public int EffectiveNewBatchThreshold => NewBatchThreshold ?? BatchSize / 2 * Environment.ProcessorCount;
 }
