@@ -30,14 +30,16 @@ public sealed class ModelOptions
     public int MaxConcurrency { get; set; } = 1;
 
     /// <summary>
-    /// Most rows one merged run carries when concurrent requests are batched (dynamic batching); 1 (the default) turns it
-    /// off. Only applies to a model whose inputs and outputs all have a dynamic first (batch) axis; others always run
-    /// alone. Off by default because on CPU it measured slower (bench/batching.md); a GPU is where it pays.
+    /// Most rows one merged run carries when concurrent requests are batched (dynamic batching); 1 turns it off. Only
+    /// applies to a model whose inputs and outputs all have a dynamic first (batch) axis; others always run alone.
     /// </summary>
-    public int MaxBatchSize { get; set; } = 1;
+    public int MaxBatchSize { get; set; } = 8;
 
-    /// <summary>How long the oldest queued request waits for others to fill its batch once a device slot is free.</summary>
-    public TimeSpan MaxQueueDelay { get; set; } = TimeSpan.FromMilliseconds(2);
+    /// <summary>
+    /// How long the oldest queued request waits for others to fill its batch once a device slot is free. Zero, as in
+    /// Triton, merges only what queued while the device was busy, so a lone job never waits for company.
+    /// </summary>
+    public TimeSpan MaxQueueDelay { get; set; } = TimeSpan.Zero;
 
     /// <summary>Batch sizes (rows) that run at once, without waiting out <see cref="MaxQueueDelay"/>; empty: only a full batch does.</summary>
     public int[] PreferredBatchSizes { get; set; } = [];

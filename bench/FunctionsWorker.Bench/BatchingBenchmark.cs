@@ -7,68 +7,142 @@ using FunctionsWorker.Pipelines;
 namespace FunctionsWorker.Bench;
 
 /// <summary>
-/// Section 4: OCR throughput in process at <see cref="Concurrency"/> jobs at once, dynamic batching off
-/// (<c>Models:ocr-*:MaxBatchSize=1</c>, the default) against on (<c>=8</c>), a fresh warmed composition for each.
+/// Section 4: OCR throughput in process at 1 to <see cref="MaxJobsAtOnce"/> jobs at once with dynamic batching on (the
+/// worker's default) and off (<c>Models:ocr-*:MaxBatchSize=1</c>): two warmed compositions side by side, their rounds
+/// alternating so drift on a shared machine falls on both. Every round is the same <see cref="JobsPerRound"/> jobs
+/// (image i mod n), at most N running at once, so rounds differ only in how many overlap. Then each OCR model alone at 1 to 8 rows of one shape,
+/// which says what batching can gain on the device at all.
 /// </summary>
 internal sealed class BatchingBenchmark(BenchSettings settings, IReadOnlyList<BenchImage> images)
 {
-    public const int Concurrency = 8;
+    public const int MaxJobsAtOnce = 8;
+
+    public const int JobsPerRound = 8;
+
+    private static readonly int[] JobsAtOnce = [1, 2, 4, MaxJobsAtOnce];
+
+    private static readonly int[] ScalingRows = [1, 2, 4, 8];
+
+    private static readonly (string Model, int[] Shape)[] ScalingShapes =
+    [
+        ("ocr-rec", [3, 48, 320]),
+        ("ocr-rec", [3, 48, 960]),
+        ("ocr-det", [3, 640, 640]),
+    ];
 
     public async Task<BatchingReport> RunAsync(CancellationToken cancellationToken)
     {
-        // On first, then off: the first composition pays for any one-time cost of the process, against batching.
-        var on = await MeasureAsync(batching: true, cancellationToken).ConfigureAwait(false);
-        var off = await MeasureAsync(batching: false, cancellationToken).ConfigureAwait(false);
-        return new BatchingReport(Concurrency, settings.Runs, off, on, Statistics.Round(on.JobsPerSecond / off.JobsPerSecond, 2));
+        await using var on = await StartAsync(batching: true, cancellationToken).ConfigureAwait(false);
+        await using var off = await StartAsync(batching: false, cancellationToken).ConfigureAwait(false);
+        var parameters = new JsonObject { ["overlay"] = settings.Overlay };
+        var points = new List<BatchingPoint>();
+        Dictionary<string, Dictionary<int, long>> merged = [];
+        foreach (var jobs in JobsAtOnce)
+        {
+            var before = Sizes(on.Services);
+            var onRounds = new List<double>();
+            var offRounds = new List<double>();
+            for (var round = -1; round < settings.Runs; round++)
+            {
+                var onMs = await RoundAsync(on.Services, jobs, parameters, cancellationToken).ConfigureAwait(false);
+                var offMs = await RoundAsync(off.Services, jobs, parameters, cancellationToken).ConfigureAwait(false);
+                if (round >= 0)
+                {
+                    onRounds.Add(onMs);
+                    offRounds.Add(offMs);
+                }
+            }
+
+            var (onMedian, offMedian) = (Statistics.Median(onRounds), Statistics.Median(offRounds));
+            points.Add(new BatchingPoint(
+                jobs, Statistics.Round(offMedian), Statistics.Round(onMedian), Statistics.Round(JobsPerRound / (offMedian / 1000), 2),
+                Statistics.Round(JobsPerRound / (onMedian / 1000), 2), Statistics.Round(offMedian / onMedian, 2),
+                [.. offRounds.Select(Statistics.Round)], [.. onRounds.Select(Statistics.Round)]));
+            Console.WriteLine($"  {jobs} jobs at once: off {offMedian:F0} ms, on {onMedian:F0} ms a round (on/off throughput {offMedian / onMedian:F2}x)");
+
+            if (jobs < MaxJobsAtOnce)
+            {
+                continue;
+            }
+
+            // At the most jobs at once; the warm-up round's runs count too: they merge the same way.
+            merged = Sizes(on.Services).ToDictionary(
+                model => model.Key,
+                model => model.Value.ToDictionary(size => size.Key, size => size.Value - before[model.Key].GetValueOrDefault(size.Key)));
+        }
+
+        var scaling = await ScalingAsync(off.Services.GetRequiredService<IModelProvider>(), cancellationToken).ConfigureAwait(false);
+        return new BatchingReport(settings.Runs, points, merged, scaling);
     }
 
-    private async Task<BatchingResult> MeasureAsync(bool batching, CancellationToken cancellationToken)
+    private static async Task<WebApplication> StartAsync(bool batching, CancellationToken cancellationToken)
     {
-        // Off is the worker's default (1); on is what a GPU deployment would set.
-        var size = batching ? "8" : "1";
-        var overrides = new Dictionary<string, string?>
-        {
-            ["Models:ocr-det:MaxBatchSize"] = size,
-            ["Models:ocr-rec:MaxBatchSize"] = size,
-        };
-
-        var builder = WorkerComposition.CreateBuilder("UseDevelopmentStorage=true", overrides);
-        await using var app = builder.Build();
+        // On is the worker's default; off sets the size to 1.
+        var overrides = batching
+            ? new Dictionary<string, string?>()
+            : new Dictionary<string, string?> { ["Models:ocr-det:MaxBatchSize"] = "1", ["Models:ocr-rec:MaxBatchSize"] = "1" };
+        var app = WorkerComposition.CreateBuilder("UseDevelopmentStorage=true", overrides).Build();
         foreach (var task in app.Services.GetServices<IWarmupTask>())
         {
             await task.WarmAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var pipeline = app.Services.GetServices<IPipeline>().Single(p => p.Name == "ocr");
-        var models = app.Services.GetRequiredService<IModelProvider>();
-        var before = Sizes(models);
-        var parameters = new JsonObject { ["overlay"] = settings.Overlay };
-        var rounds = new List<double>();
-        for (var round = -1; round < settings.Runs; round++)
-        {
-            var clock = Stopwatch.StartNew();
-            await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(i => RunOnceAsync(pipeline, images[i % images.Count], parameters, cancellationToken)))
-                .ConfigureAwait(false);
-            if (round >= 0)
-            {
-                rounds.Add(clock.Elapsed.TotalMilliseconds);
-            }
-
-            Console.WriteLine($"  batching {(batching ? "on" : "off")}: round {(round < 0 ? "warm-up" : (round + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))} {clock.Elapsed.TotalMilliseconds:F0} ms");
-        }
-
-        // Only the measured rounds: the warm-up's runs (and the model warm-up's own) are subtracted.
-        var after = Sizes(models);
-        var distribution = after.ToDictionary(
-            model => model.Key,
-            model => model.Value.ToDictionary(size => size.Key, size => size.Value - before[model.Key].GetValueOrDefault(size.Key)));
-        var median = Statistics.Median(rounds);
-        return new BatchingResult(batching, Statistics.Round(median), [.. rounds.Select(Statistics.Round)],
-            Statistics.Round(Concurrency / (median / 1000), 2), distribution);
+        return app;
     }
 
-    private static Dictionary<string, Dictionary<int, long>> Sizes(IModelProvider models) =>
-        new[] { "ocr-det", "ocr-rec" }.ToDictionary(name => name, name => new Dictionary<int, long>(models.GetRunner(name).BatchSizes));
+    private async Task<double> RoundAsync(IServiceProvider services, int jobs, JsonObject parameters, CancellationToken cancellationToken)
+    {
+        var pipeline = services.GetServices<IPipeline>().Single(p => p.Name == "ocr");
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, JobsPerRound),
+            new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancellationToken },
+            async (i, token) => await RunOnceAsync(pipeline, images[i % images.Count], parameters, token).ConfigureAwait(false)).ConfigureAwait(false);
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    private static Dictionary<string, Dictionary<int, long>> Sizes(IServiceProvider services)
+    {
+        var models = services.GetRequiredService<IModelProvider>();
+        return new[] { "ocr-det", "ocr-rec" }.ToDictionary(name => name, name => new Dictionary<int, long>(models.GetRunner(name).BatchSizes));
+    }
+
+    /// <summary>Each shape at each row count: two unmeasured runs (a new shape is planned once), then the median of five.</summary>
+    private static async Task<List<BatchScalingPoint>> ScalingAsync(IModelProvider models, CancellationToken cancellationToken)
+    {
+        var points = new List<BatchScalingPoint>();
+        foreach (var (model, shape) in ScalingShapes)
+        {
+            var runner = models.GetRunner(model);
+            foreach (var rows in ScalingRows)
+            {
+                var input = TensorData.Create([rows, .. shape]);
+                var random = new Random(17);
+                for (var i = 0; i < input.Data.Length; i++)
+                {
+                    input.Data[i] = (float)((random.NextDouble() * 2) - 1);
+                }
+
+                var inputs = new Dictionary<string, TensorData> { [runner.Inputs.Keys.First()] = input };
+                var times = new List<double>();
+                for (var run = -2; run < 5; run++)
+                {
+                    var clock = Stopwatch.StartNew();
+                    await runner.RunAsync(inputs, cancellationToken).ConfigureAwait(false);
+                    if (run >= 0)
+                    {
+                        times.Add(clock.Elapsed.TotalMilliseconds);
+                    }
+                }
+
+                var median = Statistics.Median(times);
+                points.Add(new BatchScalingPoint(model, string.Join('x', shape), rows, Statistics.Round(median), Statistics.Round(median / rows, 2)));
+                Console.WriteLine($"  {model} {rows}x{string.Join('x', shape)}: {median:F1} ms, {median / rows:F2} ms a row");
+            }
+        }
+
+        return points;
+    }
 
     private static async Task RunOnceAsync(IPipeline pipeline, BenchImage image, JsonObject parameters, CancellationToken cancellationToken)
     {

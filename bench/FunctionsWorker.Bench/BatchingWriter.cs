@@ -26,28 +26,39 @@ internal static class BatchingWriter
     public static string Markdown(BatchingReport report, MachineInfo machine, string command, string loadAfter)
     {
         var md = new StringBuilder();
-        md.AppendLine("# Dynamic batching: OCR throughput at " + report.Concurrency.ToString(CultureInfo.InvariantCulture) + " jobs at once");
+        md.AppendLine("# Dynamic batching: OCR throughput against jobs at once, off and on");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"- Date: {machine.Date:yyyy-MM-dd HH:mm} UTC; {machine.Cores} cores ({machine.Cpu}), {machine.Os}");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Load average (1/5/15 min): {machine.LoadAverage} before, {loadAfter} after");
-        md.AppendLine(CultureInfo.InvariantCulture, $"- Command: `{command}`; {report.Rounds} measured rounds after 1 warm-up round, each round {report.Concurrency} jobs started together (image i mod n)");
-        md.AppendLine("- Raw numbers: [batching.json](batching.json)");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Command: `{command}`; per row, 1 warm-up and {report.Rounds} measured rounds on each side, alternating on and off, each round the same {BatchingBenchmark.JobsPerRound} OCR jobs (image i mod n), at most N at once");
+        md.AppendLine("- On is the worker's default (`MaxBatchSize` 8, `MaxQueueDelay` 0); off sets `Models:ocr-det:MaxBatchSize` and `Models:ocr-rec:MaxBatchSize` to 1");
+        md.AppendLine("- Raw numbers: [batching.json](batching.json); plots: [plots/batching.png](plots/batching.png), [plots/batch-scaling.png](plots/batch-scaling.png)");
         md.AppendLine();
-        md.AppendLine("| batching | median round (ms) | jobs/s | ocr-det runs by requests merged | ocr-rec runs by requests merged |");
-        md.AppendLine("|---|---|---|---|---|");
-        foreach (var result in new[] { report.Off, report.On })
+        md.AppendLine("| jobs at once | off: median round (ms) | on: median round (ms) | off: jobs/s | on: jobs/s | on / off |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|");
+        foreach (var point in report.Points)
         {
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {(result.Batching ? "on" : "off")} | {result.MedianRoundMs:F0} | {result.JobsPerSecond:F2} | {Sizes(result, "ocr-det")} | {Sizes(result, "ocr-rec")} |");
+                $"| {point.JobsAtOnce} | {point.OffMedianRoundMs:F0} | {point.OnMedianRoundMs:F0} | {point.OffJobsPerSecond:F2} | {point.OnJobsPerSecond:F2} | **{point.Ratio:F2}×** |");
         }
 
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Throughput ratio on / off: **{report.Ratio:F2}×**");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Runs by requests merged, batching on, {report.Points[^1].JobsAtOnce} jobs at once (warm-up round included): ocr-det {Sizes(report, "ocr-det")}; ocr-rec {Sizes(report, "ocr-rec")}.");
+        md.AppendLine();
+        md.AppendLine("## What a merged run costs per row (each model alone, median of 5 after 2 unmeasured runs)");
+        md.AppendLine();
+        md.AppendLine("| model | shape past the batch axis | rows | run (ms) | per row (ms) |");
+        md.AppendLine("|---|---|---:|---:|---:|");
+        foreach (var point in report.Scaling)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {point.Model} | {point.Shape} | {point.Rows} | {point.MedianMs:F1} | {point.PerRowMs:F2} |");
+        }
+
         return md.ToString();
     }
 
-    private static string Sizes(BatchingResult result, string model) =>
-        result.BatchSizes.TryGetValue(model, out var sizes) && sizes.Count > 0
+    private static string Sizes(BatchingReport report, string model) =>
+        report.BatchSizes.TryGetValue(model, out var sizes) && sizes.Any(s => s.Value > 0)
             ? string.Join(", ", sizes.Where(s => s.Value > 0).OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}"))
-            : "(off)";
+            : "(none)";
 }

@@ -35,9 +35,14 @@ internal sealed class BenchRunner(BenchSettings settings)
 
         if (settings.Sections.Contains("batching"))
         {
-            Console.WriteLine("4. Dynamic batching off and on, 8 OCR jobs at once");
+            Console.WriteLine("4. Dynamic batching off and on, 1 to 8 OCR jobs at once");
             var batching = await new BatchingBenchmark(settings, images).RunAsync(cancellationToken).ConfigureAwait(false);
             await BatchingWriter.WriteAsync(batching, machine, settings.CommandLine, MachineInfo.LoadAverageNow(), settings.OutputDirectory, cancellationToken).ConfigureAwait(false);
+            foreach (var plot in PlotWriter.WriteBatching(batching, settings.OutputDirectory))
+            {
+                Console.WriteLine($"wrote {plot}");
+            }
+
             Console.WriteLine(BatchingWriter.Markdown(batching, machine, settings.CommandLine, MachineInfo.LoadAverageNow()));
             if (pipeline is null && startup is null)
             {

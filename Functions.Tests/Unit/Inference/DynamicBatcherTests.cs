@@ -154,8 +154,41 @@ public sealed class DynamicBatcherTests
         AssertOwnResult(await call.WaitAsync(TimeSpan.FromSeconds(10)), 1, rows: 1);
     }
 
-    private DynamicBatcher Create(int maxBatchSize, int[]? preferred = null) =>
-        new(RunAsync, _slots, new BatchingSettings(maxBatchSize, Delay, (preferred ?? []).ToHashSet()), _time);
+    [Fact]
+    public async Task ZeroDelay_TheDefault_RunsALoneRequestAtOnce()
+    {
+        Assert.Equal(TimeSpan.Zero, new ModelOptions().MaxQueueDelay);
+        var batcher = Create(maxBatchSize: new ModelOptions().MaxBatchSize, delay: TimeSpan.Zero);
+
+        // No fake time passes: a lone request does not wait for company.
+        AssertOwnResult(await batcher.RunAsync(Input(1, rows: 1), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)), 1, rows: 1);
+        Assert.Equal(1, _runs.Single()[0]);
+    }
+
+    [Fact]
+    public async Task ZeroDelay_MergesWhatQueuedWhileTheDeviceWasBusy()
+    {
+        var batcher = Create(maxBatchSize: 8, delay: TimeSpan.Zero);
+        _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var blocker = batcher.RunAsync(Input(99, rows: 1, width: 1), CancellationToken.None);
+        await WaitUntilAsync(() => Runs() == 1);
+
+        var calls = Enumerable.Range(1, 3).Select(i => batcher.RunAsync(Input(i, rows: 2), CancellationToken.None)).ToList();
+        var gate = _gate;
+        _gate = null;
+        gate.SetResult();
+
+        // No fake time passes: the three that queued behind the busy device run as one batch of six rows.
+        await Task.WhenAll([blocker, .. calls]).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([1, 6], _runs.Select(shape => shape[0]));
+        for (var i = 0; i < calls.Count; i++)
+        {
+            AssertOwnResult(await calls[i], i + 1, rows: 2);
+        }
+    }
+
+    private DynamicBatcher Create(int maxBatchSize, int[]? preferred = null, TimeSpan? delay = null) =>
+        new(RunAsync, _slots, new BatchingSettings(maxBatchSize, delay ?? Delay, (preferred ?? []).ToHashSet()), _time);
 
     private async Task<IReadOnlyDictionary<string, TensorData>> RunAsync(IReadOnlyDictionary<string, TensorData> inputs, CancellationToken cancellationToken)
     {
