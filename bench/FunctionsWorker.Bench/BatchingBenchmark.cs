@@ -10,10 +10,12 @@ namespace FunctionsWorker.Bench;
 /// Section 4: OCR throughput in process at 1 to <see cref="MaxJobsAtOnce"/> jobs at once with dynamic batching on (the
 /// worker's default) and off (<c>Models:ocr-*:MaxBatchSize=1</c>): two warmed compositions side by side, their rounds
 /// alternating so drift on a shared machine falls on both. Every round is the same <see cref="JobsPerRound"/> jobs
-/// (image i mod n), at most N running at once, so rounds differ only in how many overlap. Then each OCR model alone at 1 to 8 rows of one shape,
+/// (image i mod n), at most N running at once, so rounds differ only in how many overlap. Two image sets: the bench's
+/// documents (many lines a job, already batched within the job) and eight one-line price tags of one size (many
+/// small, alike jobs: what only batching across jobs can merge). Then each OCR model alone at 1 to 8 rows of one shape,
 /// which says what batching can gain on the device at all.
 /// </summary>
-internal sealed class BatchingBenchmark(BenchSettings settings, IReadOnlyList<BenchImage> images)
+internal sealed class BatchingBenchmark(BenchSettings settings, IReadOnlyList<BenchImage> documents)
 {
     public const int MaxJobsAtOnce = 8;
 
@@ -34,18 +36,30 @@ internal sealed class BatchingBenchmark(BenchSettings settings, IReadOnlyList<Be
     {
         await using var on = await StartAsync(batching: true, cancellationToken).ConfigureAwait(false);
         await using var off = await StartAsync(batching: false, cancellationToken).ConfigureAwait(false);
-        var parameters = new JsonObject { ["overlay"] = settings.Overlay };
+        var tags = BenchImages.Load(Path.Combine(settings.ImagesDirectory, "tags"));
+        var workloads = new List<BatchingWorkload>
+        {
+            await MeasureAsync("documents", documents, on.Services, off.Services, cancellationToken).ConfigureAwait(false),
+            await MeasureAsync("tags", tags, on.Services, off.Services, cancellationToken).ConfigureAwait(false),
+        };
+        var scaling = await ScalingAsync(off.Services.GetRequiredService<IModelProvider>(), cancellationToken).ConfigureAwait(false);
+        return new BatchingReport(settings.Runs, workloads, scaling);
+    }
+
+    private async Task<BatchingWorkload> MeasureAsync(
+        string name, IReadOnlyList<BenchImage> images, IServiceProvider on, IServiceProvider off, CancellationToken cancellationToken)
+    {
         var points = new List<BatchingPoint>();
         Dictionary<string, Dictionary<int, long>> merged = [];
         foreach (var jobs in JobsAtOnce)
         {
-            var before = Sizes(on.Services);
+            var before = Sizes(on);
             var onRounds = new List<double>();
             var offRounds = new List<double>();
             for (var round = -1; round < settings.Runs; round++)
             {
-                var onMs = await RoundAsync(on.Services, jobs, parameters, cancellationToken).ConfigureAwait(false);
-                var offMs = await RoundAsync(off.Services, jobs, parameters, cancellationToken).ConfigureAwait(false);
+                var onMs = await RoundAsync(on, images, jobs, cancellationToken).ConfigureAwait(false);
+                var offMs = await RoundAsync(off, images, jobs, cancellationToken).ConfigureAwait(false);
                 if (round >= 0)
                 {
                     onRounds.Add(onMs);
@@ -58,21 +72,17 @@ internal sealed class BatchingBenchmark(BenchSettings settings, IReadOnlyList<Be
                 jobs, Statistics.Round(offMedian), Statistics.Round(onMedian), Statistics.Round(JobsPerRound / (offMedian / 1000), 2),
                 Statistics.Round(JobsPerRound / (onMedian / 1000), 2), Statistics.Round(offMedian / onMedian, 2),
                 [.. offRounds.Select(Statistics.Round)], [.. onRounds.Select(Statistics.Round)]));
-            Console.WriteLine($"  {jobs} jobs at once: off {offMedian:F0} ms, on {onMedian:F0} ms a round (on/off throughput {offMedian / onMedian:F2}x)");
-
-            if (jobs < MaxJobsAtOnce)
+            Console.WriteLine($"  {name}, {jobs} at once: off {offMedian:F0} ms, on {onMedian:F0} ms a round (on/off throughput {offMedian / onMedian:F2}x)");
+            if (jobs == MaxJobsAtOnce)
             {
-                continue;
+                // The warm-up round's runs count too: they merge the same way.
+                merged = Sizes(on).ToDictionary(
+                    model => model.Key,
+                    model => model.Value.ToDictionary(size => size.Key, size => size.Value - before[model.Key].GetValueOrDefault(size.Key)));
             }
-
-            // At the most jobs at once; the warm-up round's runs count too: they merge the same way.
-            merged = Sizes(on.Services).ToDictionary(
-                model => model.Key,
-                model => model.Value.ToDictionary(size => size.Key, size => size.Value - before[model.Key].GetValueOrDefault(size.Key)));
         }
 
-        var scaling = await ScalingAsync(off.Services.GetRequiredService<IModelProvider>(), cancellationToken).ConfigureAwait(false);
-        return new BatchingReport(settings.Runs, points, merged, scaling);
+        return new BatchingWorkload(name, string.Join(", ", images.Select(i => i.Name)), points, merged);
     }
 
     private static async Task<WebApplication> StartAsync(bool batching, CancellationToken cancellationToken)
@@ -90,8 +100,9 @@ internal sealed class BatchingBenchmark(BenchSettings settings, IReadOnlyList<Be
         return app;
     }
 
-    private async Task<double> RoundAsync(IServiceProvider services, int jobs, JsonObject parameters, CancellationToken cancellationToken)
+    private async Task<double> RoundAsync(IServiceProvider services, IReadOnlyList<BenchImage> images, int jobs, CancellationToken cancellationToken)
     {
+        var parameters = new JsonObject { ["overlay"] = settings.Overlay };
         var pipeline = services.GetServices<IPipeline>().Single(p => p.Name == "ocr");
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(

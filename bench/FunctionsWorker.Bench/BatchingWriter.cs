@@ -32,19 +32,25 @@ internal static class BatchingWriter
         md.AppendLine(CultureInfo.InvariantCulture, $"- Load average (1/5/15 min): {machine.LoadAverage} before, {loadAfter} after");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Command: `{command}`; per row, 1 warm-up and {report.Rounds} measured rounds on each side, alternating on and off, each round the same {BatchingBenchmark.JobsPerRound} OCR jobs (image i mod n), at most N at once");
         md.AppendLine("- On is the worker's default (`MaxBatchSize` 8, `MaxQueueDelay` 0); off sets `Models:ocr-det:MaxBatchSize` and `Models:ocr-rec:MaxBatchSize` to 1");
-        md.AppendLine("- Raw numbers: [batching.json](batching.json); plots: [plots/batching.png](plots/batching.png), [plots/batch-scaling.png](plots/batch-scaling.png)");
+        md.AppendLine("- Raw numbers: [batching.json](batching.json); plots: [plots/batching-documents.png](plots/batching-documents.png), [plots/batching-tags.png](plots/batching-tags.png), [plots/batch-scaling.png](plots/batch-scaling.png)");
         md.AppendLine();
-        md.AppendLine("| jobs at once | off: median round (ms) | on: median round (ms) | off: jobs/s | on: jobs/s | on / off |");
-        md.AppendLine("|---:|---:|---:|---:|---:|---:|");
-        foreach (var point in report.Points)
+        foreach (var workload in report.Workloads)
         {
-            md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {point.JobsAtOnce} | {point.OffMedianRoundMs:F0} | {point.OnMedianRoundMs:F0} | {point.OffJobsPerSecond:F2} | {point.OnJobsPerSecond:F2} | **{point.Ratio:F2}×** |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"## {workload.Name} ({workload.Images})");
+            md.AppendLine();
+            md.AppendLine("| jobs at once | off: median round (ms) | on: median round (ms) | off: jobs/s | on: jobs/s | on / off |");
+            md.AppendLine("|---:|---:|---:|---:|---:|---:|");
+            foreach (var point in workload.Points)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {point.JobsAtOnce} | {point.OffMedianRoundMs:F0} | {point.OnMedianRoundMs:F0} | {point.OffJobsPerSecond:F2} | {point.OnJobsPerSecond:F2} | **{point.Ratio:F2}×** |");
+            }
+
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"Runs by requests merged, batching on, {workload.Points[^1].JobsAtOnce} jobs at once (warm-up round included): ocr-det {Sizes(workload, "ocr-det")}; ocr-rec {Sizes(workload, "ocr-rec")}.");
+            md.AppendLine();
         }
 
-        md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Runs by requests merged, batching on, {report.Points[^1].JobsAtOnce} jobs at once (warm-up round included): ocr-det {Sizes(report, "ocr-det")}; ocr-rec {Sizes(report, "ocr-rec")}.");
-        md.AppendLine();
         md.AppendLine("## What a merged run costs per row (each model alone, median of 5 after 2 unmeasured runs)");
         md.AppendLine();
         md.AppendLine("| model | shape past the batch axis | rows | run (ms) | per row (ms) |");
@@ -57,8 +63,8 @@ internal static class BatchingWriter
         return md.ToString();
     }
 
-    private static string Sizes(BatchingReport report, string model) =>
-        report.BatchSizes.TryGetValue(model, out var sizes) && sizes.Any(s => s.Value > 0)
+    private static string Sizes(BatchingWorkload workload, string model) =>
+        workload.BatchSizes.TryGetValue(model, out var sizes) && sizes.Any(s => s.Value > 0)
             ? string.Join(", ", sizes.Where(s => s.Value > 0).OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}"))
             : "(none)";
 }

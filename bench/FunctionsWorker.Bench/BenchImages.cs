@@ -4,12 +4,20 @@ namespace FunctionsWorker.Bench;
 
 /// <summary>
 /// The bench's fixed image set: every PNG in <c>bench/images</c>. Two are copies of the committed test fixtures
-/// (receipt, screenshot); the <c>rendered-*</c> ones are drawn by <see cref="Render"/> (<c>--render-images</c>) and committed,
-/// so every run measures the same bytes.
+/// (receipt, screenshot); the <c>rendered-*</c> ones, and the price tags in <c>bench/images/tags</c> (the batching
+/// section's one-line workload), are drawn by <see cref="Render"/> (<c>--render-images</c>) and committed, so every run
+/// measures the same bytes.
 /// </summary>
 internal static class BenchImages
 {
     private const string FontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+
+    /// <summary>One short line each, as a shelf-label camera or a crop service would send them: many small, alike jobs.</summary>
+    private static readonly string[] TagLines =
+    [
+        "Espresso 2.80", "Cappuccino 3.40", "Flat white 3.60", "Green tea 2.20",
+        "Croissant 2.10", "Bagel 2.90", "Orange juice 3.10", "Water 1.50",
+    ];
 
     public static IReadOnlyList<BenchImage> Load(string directory)
     {
@@ -37,7 +45,34 @@ internal static class BenchImages
         File.WriteAllBytes(page, RenderText(PageLines(), fontSize: 22, SKColors.Black, SKColors.White));
         var label = Path.Combine(directory, "rendered-label.png");
         File.WriteAllBytes(label, RenderText(["SHIP TO: Dock 7", "Order 2024-00815", "Weight 12.5 kg"], fontSize: 40, new SKColor(20, 20, 90), new SKColor(250, 245, 225)));
-        return [page, label];
+        var tags = Path.Combine(directory, "tags");
+        Directory.CreateDirectory(tags);
+        var written = new List<string> { page, label };
+        for (var i = 0; i < TagLines.Length; i++)
+        {
+            var tag = Path.Combine(tags, $"tag-{i + 1}.png");
+            File.WriteAllBytes(tag, RenderTag(TagLines[i]));
+            written.Add(tag);
+        }
+
+        return written;
+    }
+
+    /// <summary>A fixed 320x80 canvas whatever the text, so every tag gets the same detector shape.</summary>
+    private static byte[] RenderTag(string text)
+    {
+        using var typeface = SKTypeface.FromFile(FontPath) ?? throw new InvalidOperationException($"Font {FontPath} is not installed (Debian: fonts-dejavu-core).");
+        using var font = new SKFont(typeface, 30) { Edging = SKFontEdging.Antialias, Subpixel = true };
+        using var bitmap = new SKBitmap(new SKImageInfo(320, 80, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        using (var canvas = new SKCanvas(bitmap))
+        using (var paint = new SKPaint { Color = SKColors.Black, IsAntialias = true })
+        {
+            canvas.Clear(SKColors.White);
+            canvas.DrawText(text, 20, 50, font, paint);
+        }
+
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
     }
 
     private static string[] PageLines() =>

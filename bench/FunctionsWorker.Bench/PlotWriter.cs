@@ -92,19 +92,23 @@ internal static class PlotWriter
     {
         var plots = Path.Combine(directory, "plots");
         Directory.CreateDirectory(plots);
-        return [BatchingThroughput(report, Path.Combine(plots, "batching.png")), BatchScaling(report, Path.Combine(plots, "batch-scaling.png"))];
+        return
+        [
+            .. report.Workloads.Select(workload => BatchingThroughput(report, workload, Path.Combine(plots, $"batching-{workload.Name}.png"))),
+            BatchScaling(report, Path.Combine(plots, "batch-scaling.png")),
+        ];
     }
 
-    private static string BatchingThroughput(BatchingReport report, string path)
+    private static string BatchingThroughput(BatchingReport report, BatchingWorkload workload, string path)
     {
         var plot = new Plot();
-        var x = report.Points.Select(p => (double)p.JobsAtOnce).ToArray();
-        var off = plot.Add.Scatter(x, report.Points.Select(p => p.OffJobsPerSecond).ToArray());
+        var x = workload.Points.Select(p => (double)p.JobsAtOnce).ToArray();
+        var off = plot.Add.Scatter(x, workload.Points.Select(p => p.OffJobsPerSecond).ToArray());
         off.LegendText = "batching off (MaxBatchSize 1)";
-        var on = plot.Add.Scatter(x, report.Points.Select(p => p.OnJobsPerSecond).ToArray());
+        var on = plot.Add.Scatter(x, workload.Points.Select(p => p.OnJobsPerSecond).ToArray());
         on.LegendText = "batching on (default: MaxBatchSize 8, MaxQueueDelay 0)";
         plot.Axes.Bottom.SetTicks(x, [.. x.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
-        plot.Title($"OCR throughput in process, median of {report.Rounds} alternating rounds");
+        plot.Title($"OCR throughput in process, {workload.Name}: {BatchingBenchmark.JobsPerRound} jobs a round, median of {report.Rounds}");
         plot.XLabel("OCR jobs at once");
         plot.YLabel("jobs/s");
         plot.Axes.Margins(bottom: 0);
