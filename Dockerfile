@@ -1,12 +1,18 @@
 # GPU image by default (CUDA runtime + Microsoft.ML.OnnxRuntime.Gpu); CPU image with --build-arg FLAVOR=Cpu.
+# The worker is published with native AOT: one native binary, no .NET runtime in the image.
 ARG FLAVOR=Gpu
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 ARG FLAVOR
+# The native AOT link needs a C compiler driver, a linker and the C library's files: the SDK tries clang, then gcc.
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props FunctionsWorker.sln host.json ./
 COPY FunctionsWorker/ FunctionsWorker/
-RUN dotnet publish FunctionsWorker/FunctionsWorker.csproj -c Release -o /app -p:OnnxRuntimeFlavor=${FLAVOR} -p:PublishReadyToRun=true \
+# Any new trim or AOT warning fails this step (FunctionsWorker.csproj). The image needs neither the debug symbols
+# (FunctionsWorker.dbg) nor the Windows builds of ONNX Runtime that its package copies beside every publish (*.dll).
+RUN dotnet publish FunctionsWorker/FunctionsWorker.csproj -c Release -r linux-x64 -o /app -p:OnnxRuntimeFlavor=${FLAVOR} \
+    && rm -f /app/*.dbg /app/*.dll \
     && cp host.json /app/
 
 FROM node:22-bookworm-slim AS models
@@ -14,13 +20,12 @@ WORKDIR /models
 COPY package.json package-lock.json ./
 RUN npm ci --omit=optional --no-audit --no-fund
 
+# The native binary needs what .NET's runtime-deps image holds: glibc, libstdc++, OpenSSL, CA certificates, tzdata.
 FROM nvidia/cuda:12.6.3-cudnn-runtime-ubuntu24.04 AS runtime-Gpu
-FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime-Cpu
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates libssl3t64 tzdata && rm -rf /var/lib/apt/lists/*
+FROM mcr.microsoft.com/dotnet/runtime-deps:10.0 AS runtime-Cpu
 
 FROM runtime-${FLAVOR}
-RUN if ! command -v dotnet >/dev/null; then \
-      apt-get update && apt-get install -y --no-install-recommends aspnetcore-runtime-10.0 fonts-dejavu-core && rm -rf /var/lib/apt/lists/*; \
-    fi
 # A dedicated non-root user (numeric, so runAsNonRoot policies can check it) that owns the model cache.
 ARG WORKER_UID=10001
 RUN groupadd --system --gid ${WORKER_UID} worker \
@@ -39,7 +44,7 @@ ENV PORT=8080 \
 EXPOSE 8080
 USER ${WORKER_UID}:${WORKER_UID}
 # The worker's own probe mode (no shell, no curl): GET /api/health on $PORT, exit 0 on 200, 1 otherwise, 2 s request
-# timeout; the 5 s here also covers starting the runtime.
-HEALTHCHECK --interval=10s --timeout=5s --start-period=10s --retries=3 CMD ["dotnet", "/app/FunctionsWorker.dll", "--probe"]
+# timeout; the native binary starts in milliseconds, the 5 s here is the request's margin.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=10s --retries=3 CMD ["/app/FunctionsWorker", "--probe"]
 # The worker is PID 1 and gets SIGTERM directly: in-flight jobs finish or are released.
-ENTRYPOINT ["dotnet", "/app/FunctionsWorker.dll"]
+ENTRYPOINT ["/app/FunctionsWorker"]

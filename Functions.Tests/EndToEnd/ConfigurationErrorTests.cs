@@ -11,6 +11,7 @@ namespace Functions.Tests.EndToEnd;
 /// names the setting or file and what is allowed, no stack trace, and never the storage key. No Azurite needed: every
 /// case is refused before storage is touched.
 /// </summary>
+[Trait(NativeAot.Category, NativeAot.Included)]
 public sealed class ConfigurationErrorTests
 {
     private static readonly string AccountKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));

@@ -8,6 +8,7 @@ namespace Functions.Tests.EndToEnd;
 /// dash (the /bin/sh of both base images) against the real worker process.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
+[Trait(NativeAot.Category, NativeAot.Included)]
 public sealed class HealthcheckProbeTests(AzuriteFixture azurite)
 {
     private const string ImageAppDirectory = "/app/";
@@ -65,7 +66,7 @@ public sealed class HealthcheckProbeTests(AzuriteFixture azurite)
     /// <summary>The HEALTHCHECK CMD as `dash -c` runs it, with PORT set as in the image; extra words appended.</summary>
     private static async Task<(int ExitCode, string Output)> RunHealthcheckAsync(int port, params string[] extra)
     {
-        var binaries = Path.GetDirectoryName(WorkerProcess.WorkerDll)! + Path.DirectorySeparatorChar;
+        var binaries = WorkerProcess.BinariesDirectory + Path.DirectorySeparatorChar;
         var words = DockerfileReader.HealthcheckCommand()
             .Select(word => word.StartsWith(ImageAppDirectory, StringComparison.Ordinal) ? binaries + word[ImageAppDirectory.Length..] : word)
             .Concat(extra);

@@ -31,6 +31,7 @@ public sealed class ModelWarmupProcessTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    [Trait(NativeAot.Category, NativeAot.Included)]
     public async Task Health_AnswersAtOnceAfterProcessStart_WhileWarmupNeverFinishes()
     {
         var ghost = "ghost" + Guid.NewGuid().ToString("N")[..8];
@@ -53,6 +54,7 @@ public sealed class ModelWarmupProcessTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    [Trait(NativeAot.Category, NativeAot.Included)]
     public async Task CudaRequired_OnAMachineWithoutIt_ModelFailedWithTheReason_HealthyButNotReady()
     {
         var model = Path.Combine(Directory.CreateTempSubdirectory().FullName, "identity.onnx");
@@ -83,6 +85,7 @@ public sealed class ModelWarmupProcessTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    [Trait(NativeAot.Category, NativeAot.Included)]
     public async Task SlowModel_JobsWaitInTheQueue_AndAllCompleteOnceTheModelIsReady()
     {
         var late = "late" + Guid.NewGuid().ToString("N")[..8];

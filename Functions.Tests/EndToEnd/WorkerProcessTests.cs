@@ -30,6 +30,7 @@ public sealed class WorkerProcessTests(AzuriteFixture azurite)
     private JobQueue QueueFor(Dictionary<string, string> settings) => new(azurite.ConnectionString, settings["JobsQueueName"], settings["JobsTableName"]);
 
     [Fact]
+    [Trait(NativeAot.Category, NativeAot.Included)]
     public async Task Sigterm_WhileJobsRun_FinishesThemAndExitsZero()
     {
         var settings = Settings("term-" + Guid.NewGuid().ToString("N")[..8]);
@@ -60,6 +61,7 @@ public sealed class WorkerProcessTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    [Trait(NativeAot.Category, NativeAot.Included)]
     public async Task Sigterm_PastGracePeriod_ReleasesTheJob_AndAnotherWorkerCompletesIt()
     {
         var settings = Settings("grace-" + Guid.NewGuid().ToString("N")[..8], ("AzureFunctionsJobHost:worker:shutdownGracePeriod", "00:00:01"));
@@ -107,6 +109,7 @@ public sealed class WorkerProcessTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    [Trait(NativeAot.Category, NativeAot.Included)]
     public async Task InvalidSetting_ExitsWithCodeOne_NamingTheSetting_WithoutLeakingSecrets()
     {
         var settings = Settings("cfg-" + Guid.NewGuid().ToString("N")[..8], ("AzureFunctionsJobHost:extensions:queues:batchSize", "99"));
@@ -118,6 +121,7 @@ public sealed class WorkerProcessTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    [Trait(NativeAot.Category, NativeAot.Included)]
     public async Task StorageUnreachableAtStart_HealthAnswers_ReadySaysWhy_ProcessStaysUp()
     {
         // A port with nothing behind it: the worker must stay up, say why it is not ready, and keep trying.

@@ -6,7 +6,11 @@ using System.Runtime.InteropServices;
 
 namespace Functions.Tests.Fixtures;
 
-/// <summary>The real worker as its own process (dotnet FunctionsWorker.dll), for black-box tests: start, SIGTERM, kill -9.</summary>
+/// <summary>
+/// The real worker as its own process, for black-box tests: start, SIGTERM, kill -9. It runs <c>dotnet FunctionsWorker.dll</c>
+/// from the build, or the native AOT binary named by <see cref="NativeBinaryVariable"/> (scripts/test.sh publishes it and runs
+/// the tests of trait <see cref="NativeAot.Category"/> against it).
+/// </summary>
 public sealed partial class WorkerProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -35,6 +39,18 @@ public sealed partial class WorkerProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _output);
 
+    /// <summary>The environment variable holding the path of a native AOT publish's <c>FunctionsWorker</c> binary to test instead of the build.</summary>
+    public const string NativeBinaryVariable = "FUNCTIONS_WORKER_AOT";
+
+    /// <summary>The native AOT binary under test, or null when the tests run <c>dotnet FunctionsWorker.dll</c>.</summary>
+    public static string? NativeBinary { get; } = FindNativeBinary();
+
+    /// <summary>The folder of the worker under test (its binary, host.json, native libraries): the build's or the AOT publish's.</summary>
+    public static string BinariesDirectory => Path.GetDirectoryName(NativeBinary ?? WorkerDll)!;
+
+    /// <summary>The program the worker's process runs: the native binary, or dotnet.</summary>
+    public static string Executable => NativeBinary ?? "dotnet";
+
     public static string WorkerDll
     {
         get
@@ -58,14 +74,18 @@ public sealed partial class WorkerProcess : IAsyncDisposable
             File.WriteAllText(Path.Combine(contentRoot, name), text);
         }
 
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(Executable)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = contentRoot,
         };
-        start.ArgumentList.Add(WorkerDll);
+        if (NativeBinary is null)
+        {
+            start.ArgumentList.Add(WorkerDll);
+        }
+
         start.Environment["PORT"] = chosenPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -74,7 +94,7 @@ public sealed partial class WorkerProcess : IAsyncDisposable
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var process = Process.Start(start) ?? throw new InvalidOperationException(Executable + " did not start");
         return new WorkerProcess(process, chosenPort);
     }
 
@@ -112,6 +132,21 @@ public sealed partial class WorkerProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private static string? FindNativeBinary()
+    {
+        var path = Environment.GetEnvironmentVariable(NativeBinaryVariable);
+        if (string.IsNullOrEmpty(path))
+        {
+            return null;
+        }
+
+        // Named but missing is an error, never a quiet fall-back to the JIT build.
+        var full = Path.GetFullPath(path, RepositoryPaths.Root);
+        return File.Exists(full)
+            ? full
+            : throw new InvalidOperationException($"{NativeBinaryVariable}={path}: no such file. Publish it first (scripts/test-aot.sh does).");
     }
 
     public static int FreePort()

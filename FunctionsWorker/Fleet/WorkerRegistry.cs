@@ -19,7 +19,7 @@ public sealed class WorkerRegistry(StorageClients clients, IOptions<FleetOptions
     public Task UpsertAsync(WorkerRow row, CancellationToken cancellationToken) =>
         StorageErrors.CreatingIfMissingAsync(
             () => _table.UpsertEntityAsync(ToEntity(row), TableUpdateMode.Replace, cancellationToken),
-            () => _table.CreateIfNotExistsAsync(cancellationToken));
+            () => _table.CreateIfMissingAsync(cancellationToken));
 
     /// <summary>Every worker, newest beat first, each marked stale when it has been silent too long.</summary>
     public async Task<IReadOnlyList<WorkerRow>> ListAsync(CancellationToken cancellationToken)
@@ -27,7 +27,7 @@ public sealed class WorkerRegistry(StorageClients clients, IOptions<FleetOptions
         var rows = new List<WorkerRow>();
         try
         {
-            await foreach (var entity in _table.QueryAsync<TableEntity>(e => e.PartitionKey == Partition, cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (var entity in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 rows.Add(FromEntity(entity));
             }

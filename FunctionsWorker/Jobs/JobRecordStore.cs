@@ -18,7 +18,7 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
 
     private readonly TableClient _table = clients.Tables.GetTableClient(options.Value.JobsTableName);
 
-    public Task CreateIfNotExistsAsync(CancellationToken cancellationToken) => _table.CreateIfNotExistsAsync(cancellationToken);
+    public Task CreateIfNotExistsAsync(CancellationToken cancellationToken) => _table.CreateIfMissingAsync(cancellationToken);
 
     public async Task<JobRecord?> GetAsync(string jobId, CancellationToken cancellationToken) =>
         (await GetStoredAsync(jobId, cancellationToken).ConfigureAwait(false))?.Record;
@@ -52,7 +52,7 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
             {
                 await StorageErrors.CreatingIfMissingAsync(
                     () => _table.AddEntityAsync(ToEntity(record), cancellationToken),
-                    () => _table.CreateIfNotExistsAsync(cancellationToken)).ConfigureAwait(false);
+                    () => _table.CreateIfMissingAsync(cancellationToken)).ConfigureAwait(false);
             }
 
             return true;
@@ -153,7 +153,7 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
     public Task UpsertAsync(JobRecord record, CancellationToken cancellationToken) =>
         StorageErrors.CreatingIfMissingAsync(
             () => _table.UpsertEntityAsync(ToEntity(record), TableUpdateMode.Replace, cancellationToken),
-            () => _table.CreateIfNotExistsAsync(cancellationToken));
+            () => _table.CreateIfMissingAsync(cancellationToken));
 
     private static TableEntity ToEntity(JobRecord r) => new(r.JobId, RowKey)
     {
