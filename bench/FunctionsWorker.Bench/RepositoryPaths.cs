@@ -15,10 +15,10 @@ internal static class RepositoryPaths
     public static string Configuration { get; } =
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
 
-    /// <summary>The ReadyToRun publish that scripts/bench.sh makes, the way the container image is built.</summary>
+    /// <summary>The JIT ReadyToRun publish (<c>-p:WorkerAot=false</c>) that scripts/bench.sh makes.</summary>
     public static string ReadyToRunWorkerDll => Path.Combine(Root, "bench", ".publish-r2r", "FunctionsWorker.dll");
 
-    /// <summary>The native AOT publish that <c>scripts/bench.sh --aot</c> makes (<c>-p:WorkerAot=true</c>); measured when present.</summary>
+    /// <summary>The native AOT publish (the default, the container's) that <c>scripts/bench.sh --aot</c> makes; measured when present.</summary>
     public static string AotWorker => Path.Combine(Root, "bench", ".publish-aot", "FunctionsWorker");
 
     /// <summary>The bare ASP.NET Core app, the floor the worker's start-up is compared with.</summary>

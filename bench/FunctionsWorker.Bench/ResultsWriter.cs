@@ -98,6 +98,13 @@ internal static class ResultsWriter
             {
                 Line(md, $"| {c.JobsAtOnce} | {F(c.Seconds, 2)} | {F(c.JobsPerSecond, 2)} | {F(c.MedianJobDurationMs, 0)} |");
             }
+
+            if (queue.Concurrency.FirstOrDefault(c => c.JobsAtOnce == 1) is { } alone)
+            {
+                // The table above compares the queue at the host.json defaults (jobs overlapping) with a sequential run.
+                md.AppendLine();
+                Line(md, $"At one job at once, the sequential in-process run's concurrency: queue / in-process **{F(alone.JobsPerSecond / queue.InProcessJobsPerSecond, 2)}**.");
+            }
         }
 
         if (report.Startup is { } startup)

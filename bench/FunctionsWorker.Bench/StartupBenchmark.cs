@@ -40,14 +40,14 @@ internal sealed class StartupBenchmark(BenchSettings settings)
         configurations.Add(new("OCR enabled, models load after listening", "dotnet", RepositoryPaths.WorkerDll, WorkerComposition.OcrSettings()));
         if (File.Exists(RepositoryPaths.ReadyToRunWorkerDll))
         {
-            // What the container runs: dotnet publish -p:PublishReadyToRun=true (scripts/bench.sh makes it).
-            configurations.Add(new("OCR enabled, ReadyToRun publish (as in the container)", "dotnet", RepositoryPaths.ReadyToRunWorkerDll, WorkerComposition.OcrSettings()));
+            // The JIT publish for those who opt out of native AOT: -p:WorkerAot=false -p:PublishReadyToRun=true (scripts/bench.sh makes it).
+            configurations.Add(new("OCR enabled, JIT ReadyToRun publish (-p:WorkerAot=false)", "dotnet", RepositoryPaths.ReadyToRunWorkerDll, WorkerComposition.OcrSettings()));
         }
 
         if (File.Exists(RepositoryPaths.AotWorker))
         {
-            // The opt-in native AOT image: dotnet publish -p:WorkerAot=true (scripts/bench.sh --aot makes it).
-            configurations.Add(new("OCR enabled, native AOT publish", RepositoryPaths.AotWorker, null, WorkerComposition.OcrSettings()));
+            // The published build and the container's: native AOT (scripts/bench.sh --aot makes it).
+            configurations.Add(new("OCR enabled, native AOT publish (as in the container)", RepositoryPaths.AotWorker, null, WorkerComposition.OcrSettings()));
         }
 
         // Alternating: one start of each configuration per round, so a change of load on the shared machine falls on
