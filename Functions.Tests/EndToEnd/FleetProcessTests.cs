@@ -80,6 +80,7 @@ public sealed class FleetProcessTests(ITestOutputHelper output)
             // The second worker starts once the backlog is there, as KEDA adds a replica for a long queue, and warms
             // while the first works; its share is counted against the jobs still to do when it turned ready and fetched.
             await using var second = WorkerProcess.Start(settings);
+            await WorkerProcessTests.WaitForHealthAsync(second);
             await Eventually.HoldsAsync(async () => (await second.Http.GetAsync("/api/ready")).StatusCode == HttpStatusCode.OK, seconds: 60);
             var doneWhenReady = await SucceededAsync(queue, Jobs);
             await Eventually.HoldsAsync(async () => await SucceededAsync(queue, Jobs) == Jobs, seconds: 180);
