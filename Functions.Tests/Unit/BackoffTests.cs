@@ -60,4 +60,24 @@ public sealed class BackoffTests
         time.Advance(TimeSpan.FromSeconds(2));
         Assert.Equal(["queue-listener"], health.StuckLoops());
     }
+
+    [Fact]
+    public void WorkerHealth_KeepsAWarmupFailureInView_WhileItsRetryRuns()
+    {
+        var time = new FakeTimeProvider();
+        var state = new WorkerState(time);
+        var health = new WorkerHealth(state, Microsoft.Extensions.Options.Options.Create(new WorkerOptions()), time);
+        state.SetWarmup(new WarmupTaskStatus("model-cache", "Failed", 1, "Model 'gpu-only' failed: no CUDA", time.GetUtcNow().AddSeconds(1)));
+        Assert.Contains("warm-up 'model-cache' failed: Model 'gpu-only' failed: no CUDA", health.NotReadyReasons());
+        Assert.Equal("degraded", health.Status);
+
+        // The retry is running: ready still says why the last attempt failed, and health stays degraded.
+        state.SetWarmup(new WarmupTaskStatus("model-cache", "Running", 2, "Model 'gpu-only' failed: no CUDA", null));
+        Assert.Contains("warm-up 'model-cache' is Running (attempt 2) after it failed: Model 'gpu-only' failed: no CUDA", health.NotReadyReasons());
+        Assert.Equal("degraded", health.Status);
+
+        state.SetWarmup(new WarmupTaskStatus("model-cache", "Ready", 2, null, null));
+        Assert.DoesNotContain(health.NotReadyReasons(), reason => reason.Contains("model-cache", StringComparison.Ordinal));
+        Assert.Equal("healthy", health.Status);
+    }
 }

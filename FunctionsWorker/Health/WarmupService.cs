@@ -40,9 +40,11 @@ public sealed class WarmupService(
     private async Task WarmWithRetryAsync(IWarmupTask task, CancellationToken stoppingToken)
     {
         var backoff = new ExponentialBackoff(options.Value.RetryMinimum, options.Value.RetryMaximum);
+        string? lastError = null;
         for (var attempt = 1; ; attempt++)
         {
-            state.SetWarmup(new WarmupTaskStatus(task.Name, "Running", attempt, null, null));
+            // A retry keeps the last failure in view: readiness must not lose the reason while the next attempt runs.
+            state.SetWarmup(new WarmupTaskStatus(task.Name, "Running", attempt, lastError, null));
             try
             {
                 await task.WarmAsync(stoppingToken).ConfigureAwait(false);
@@ -53,6 +55,7 @@ public sealed class WarmupService(
             {
                 // Reported in health/ready/status and retried; the process stays up to say what went wrong.
                 var delay = backoff.Next();
+                lastError = ex.Message;
                 state.SetWarmup(new WarmupTaskStatus(task.Name, "Failed", attempt, ex.Message, time.GetUtcNow() + delay));
                 state.RecordError($"warm-up {task.Name}", ex is WorkerException worker ? worker.ErrorType : ex.GetType().Name, ex.Message);
                 Log.WarmupFailed(logger, task.Name, attempt, delay, ex.Message);

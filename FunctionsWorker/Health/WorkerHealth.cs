@@ -36,7 +36,10 @@ public sealed class WorkerHealth(WorkerState state, IOptions<WorkerOptions> opti
         var reasons = new List<string>();
         foreach (var task in state.Warmup.Where(t => t.State != "Ready"))
         {
-            reasons.Add(task.Error is null ? $"warm-up '{task.Name}' is {task.State}" : $"warm-up '{task.Name}' failed: {task.Error}");
+            reasons.Add(
+                task.Error is null ? $"warm-up '{task.Name}' is {task.State}"
+                : task.State == "Failed" ? $"warm-up '{task.Name}' failed: {task.Error}"
+                : $"warm-up '{task.Name}' is {task.State} (attempt {task.Attempts}) after it failed: {task.Error}");
         }
 
         if (!state.WarmupComplete && reasons.Count == 0)
@@ -64,5 +67,5 @@ public sealed class WorkerHealth(WorkerState state, IOptions<WorkerOptions> opti
     }
 
     /// <summary><c>healthy</c>, or <c>degraded</c> when something failed that the worker keeps retrying.</summary>
-    public string Status => state.Warmup.Any(t => t.State == "Failed") || (state.StorageError is not null && !state.StorageReachable) ? "degraded" : "healthy";
+    public string Status => state.Warmup.Any(t => t.State == "Failed" || t.Error is not null) || (state.StorageError is not null && !state.StorageReachable) ? "degraded" : "healthy";
 }

@@ -25,7 +25,7 @@ internal sealed partial class ColdStartBenchmark(IReadOnlyList<BenchImage> image
 
     public async Task<List<string>> RunAsync(CancellationToken cancellationToken)
     {
-        if (!File.Exists(RepositoryPaths.WorkerDll))
+        if (!File.Exists(RepositoryPaths.AotWorker) && !File.Exists(RepositoryPaths.WorkerDll))
         {
             throw new InvalidOperationException($"{RepositoryPaths.WorkerDll} is missing: build the solution in {RepositoryPaths.Configuration} first.");
         }
@@ -73,7 +73,7 @@ internal sealed partial class ColdStartBenchmark(IReadOnlyList<BenchImage> image
         [
             "## Cold start to the first OCR result",
             string.Empty,
-            $"`dotnet {Path.GetRelativePath(RepositoryPaths.Root, RepositoryPaths.WorkerDll)}` started in an empty directory with an empty model cache, the three model files served from `blob://models/...` in Azurite (in memory, same machine) with their SHA-256 set, one OCR job (receipt.png, overlay) enqueued just before the start. Times from `Process.Start`: health and ready polled every 10 ms, `result.json` every 10 ms; per model, the worker's own log line (event 3010/3014: fetch, load, warm-up ms; models are fetched and loaded in parallel, `Task.WhenAll` in `ModelCache.WarmAsync`). {Runs} runs, no warm-up run (every run is cold for the model cache; the OS file cache keeps the runtime warm after the first).",
+            $"`{Worker().Command}` started in an empty directory with an empty model cache, the three model files served from `blob://models/...` in Azurite (in memory, same machine) with their SHA-256 set, one OCR job (receipt.png, overlay) enqueued just before the start. Times from `Process.Start`: health and ready polled every 10 ms, `result.json` every 10 ms; per model, the worker's own log line (event 3010/3014: fetch, load, warm-up ms; models are fetched and loaded in parallel, `Task.WhenAll` in `ModelCache.WarmAsync`). {Runs} runs, no warm-up run (every run is cold for the model cache; the OS file cache keeps the runtime warm after the first).",
             string.Empty,
             "| run | health 200 ms | ocr-det fetch / load / warm ms | ocr-rec fetch / load / warm ms | ocr-dict fetch ms | ready 200 ms | first result.json ms |",
             "|---|---|---|---|---|---|---|",
@@ -82,17 +82,27 @@ internal sealed partial class ColdStartBenchmark(IReadOnlyList<BenchImage> image
         ];
     }
 
+    /// <summary>The native AOT publish (the container's build) when <c>scripts/bench.sh --aot</c> made it, else the JIT build.</summary>
+    private static (string FileName, string? Dll, string Command) Worker() =>
+        File.Exists(RepositoryPaths.AotWorker)
+            ? (RepositoryPaths.AotWorker, null, Path.GetRelativePath(RepositoryPaths.Root, RepositoryPaths.AotWorker) + " (native AOT, as in the container)")
+            : ("dotnet", RepositoryPaths.WorkerDll, "dotnet " + Path.GetRelativePath(RepositoryPaths.Root, RepositoryPaths.WorkerDll));
+
     private static async Task<string> MeasureOnceAsync(Dictionary<string, string> environment, QueueClient queue, BlobContainerClient outputs, string jobId, CancellationToken cancellationToken)
     {
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet")
+        var worker = Worker();
+        var start = new ProcessStartInfo(worker.FileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = Directory.CreateTempSubdirectory("worker-bench-cold-").FullName,
         };
-        start.ArgumentList.Add(RepositoryPaths.WorkerDll);
+        if (worker.Dll is { } dll)
+        {
+            start.ArgumentList.Add(dll);
+        }
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
@@ -112,7 +122,7 @@ internal sealed partial class ColdStartBenchmark(IReadOnlyList<BenchImage> image
         using var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1) }) { Timeout = TimeSpan.FromSeconds(5) };
         var lines = new ConcurrentQueue<(double Ms, string Line)>();
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{worker.FileName} did not start.");
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lines.Enqueue((clock.Elapsed.TotalMilliseconds, e.Data)); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lines.Enqueue((clock.Elapsed.TotalMilliseconds, e.Data)); } };
         process.BeginOutputReadLine();
