@@ -107,14 +107,9 @@ internal static class PlotWriter
         off.LegendText = "batching off (MaxBatchSize 1)";
         var on = plot.Add.Scatter(x, workload.Points.Select(p => p.OnJobsPerSecond).ToArray());
         on.LegendText = "batching on (default: MaxBatchSize 8, MaxQueueDelay 0)";
-        plot.Axes.Bottom.SetTicks(x, [.. x.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
-        plot.Title($"OCR throughput in process, {workload.Name}: {BatchingBenchmark.JobsPerRound} jobs a round, median of {report.Rounds}");
-        plot.XLabel("OCR jobs at once");
-        plot.YLabel("jobs/s");
-        plot.Axes.Margins(bottom: 0);
-        plot.ShowLegend(Alignment.LowerRight);
-        plot.SavePng(path, Width, Height);
-        return path;
+        return SaveLines(
+            plot, x, $"OCR throughput in process, {workload.Name}: {BatchingBenchmark.JobsPerRound} jobs a round, median of {report.Rounds}",
+            "OCR jobs at once", "jobs/s", Alignment.LowerRight, path);
     }
 
     private static string BatchScaling(BatchingReport report, string path)
@@ -127,14 +122,7 @@ internal static class PlotWriter
         }
 
         var rows = report.Scaling.Select(p => (double)p.Rows).Distinct().Order().ToArray();
-        plot.Axes.Bottom.SetTicks(rows, [.. rows.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
-        plot.Title("One model run alone: cost per row by rows in the run");
-        plot.XLabel("rows in one run (batch size)");
-        plot.YLabel("ms per row");
-        plot.Axes.Margins(bottom: 0);
-        plot.ShowLegend(Alignment.UpperLeft);
-        plot.SavePng(path, Width, Height);
-        return path;
+        return SaveLines(plot, rows, "One model run alone: cost per row by rows in the run", "rows in one run (batch size)", "ms per row", Alignment.UpperLeft, path);
     }
 
     /// <summary>Jobs per second through Azurite against the jobs the worker runs at once.</summary>
@@ -145,12 +133,20 @@ internal static class PlotWriter
         var y = queue.Concurrency.Select(c => c.JobsPerSecond).ToArray();
         var line = plot.Add.Scatter(x, y);
         line.LegendText = "worker defaults (batching on)";
-        plot.Axes.Bottom.SetTicks(x, [.. x.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
-        plot.Title($"Queue throughput, {queue.Jobs} OCR jobs per batch, device {queue.Device}");
-        plot.XLabel("jobs at once (batchSize 1, newBatchThreshold n-1)");
-        plot.YLabel("jobs/s");
+        return SaveLines(
+            plot, x, $"Queue throughput, {queue.Jobs} OCR jobs per batch, device {queue.Device}",
+            "jobs at once (batchSize 1, newBatchThreshold n-1)", "jobs/s", Alignment.LowerRight, path);
+    }
+
+    /// <summary>A line plot's common end: one tick per measured x, titles, legend, written as PNG.</summary>
+    private static string SaveLines(Plot plot, double[] ticks, string title, string xLabel, string yLabel, Alignment legend, string path)
+    {
+        plot.Axes.Bottom.SetTicks(ticks, [.. ticks.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
         plot.Axes.Margins(bottom: 0);
-        plot.ShowLegend(Alignment.LowerRight);
+        plot.ShowLegend(legend);
         plot.SavePng(path, Width, Height);
         return path;
     }

@@ -110,12 +110,12 @@ internal sealed class QueueBenchmark(BenchSettings settings, IReadOnlyList<Bench
     private async Task<ConcurrencyResult> RunAtConcurrencyAsync(
         string connectionString, QueueClient queue, TableClient table, int jobsAtOnce, CancellationToken cancellationToken)
     {
-        var builder = WorkerComposition.CreateBuilder(connectionString, new Dictionary<string, string?>
+        var workerSettings = new Dictionary<string, string?>
         {
             ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = settings.MaxPollingInterval.ToString("c", CultureInfo.InvariantCulture),
-            ["AzureFunctionsJobHost:extensions:queues:batchSize"] = "1",
-            ["AzureFunctionsJobHost:extensions:queues:newBatchThreshold"] = (jobsAtOnce - 1).ToString(CultureInfo.InvariantCulture),
-        });
+        };
+        WorkerComposition.AtMostJobsAtOnce(workerSettings, jobsAtOnce);
+        var builder = WorkerComposition.CreateBuilder(connectionString, workerSettings);
         await using var app = builder.Build();
         app.MapFunctions();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);

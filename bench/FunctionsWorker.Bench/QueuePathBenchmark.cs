@@ -122,8 +122,7 @@ internal sealed class QueuePathBenchmark(BenchSettings settings, IReadOnlyList<B
 
         var pipeline = pipelineApp.Services.GetServices<IPipeline>().Single(p => p.Name == "ocr");
         var workerSettings = Polling(TimeSpan.FromMilliseconds(100));
-        workerSettings["AzureFunctionsJobHost:extensions:queues:batchSize"] = "1";
-        workerSettings["AzureFunctionsJobHost:extensions:queues:newBatchThreshold"] = (atOnce - 1).ToString(CultureInfo.InvariantCulture);
+        WorkerComposition.AtMostJobsAtOnce(workerSettings, atOnce);
         await using var app = await StartWorkerAsync(connection, workerSettings, null, cancellationToken).ConfigureAwait(false);
         await RunManyAsync(queue, outputs, "ocr", images.Count, cancellationToken).ConfigureAwait(false);
 
@@ -163,7 +162,7 @@ internal sealed class QueuePathBenchmark(BenchSettings settings, IReadOnlyList<B
         var processCpu = Statistics.Median(processRuns.Select(r => r.CpuMs / jobs));
         md.Add($"## Worker CPU outside the pipeline, and throughput at the same concurrency ({jobs} OCR jobs, {atOnce} at once)");
         md.Add(string.Empty);
-        md.Add("Alternating, two rounds each, medians. Queue: the worker hosted in the bench process (batchSize 1, newBatchThreshold 1), time from the first send to the last `completedAt`. In process: the same jobs through the `ocr` pipeline, two tasks taking jobs in turn. CPU is this process's `TotalProcessorTime` over the run (Azurite is another process and is not counted; the bench's own record polling every 25 ms is).");
+        md.Add("Alternating, two rounds each, medians. Queue: the worker hosted in the bench process (batchSize 1, newBatchThreshold 1, dynamic concurrency off), time from the first send to the last `completedAt`. In process: the same jobs through the `ocr` pipeline, two tasks taking jobs in turn. CPU is this process's `TotalProcessorTime` over the run (Azurite is another process and is not counted; the bench's own record polling every 25 ms is).");
         md.Add(string.Empty);
         md.Add("| path | jobs/s (rounds) | CPU ms per job (rounds) |");
         md.Add("|---|---|---|");
@@ -223,8 +222,7 @@ internal sealed class QueuePathBenchmark(BenchSettings settings, IReadOnlyList<B
     {
         Console.WriteLine("  one job at a time, ten queued: gaps between jobs");
         var workerSettings = Polling(TimeSpan.FromSeconds(2));
-        workerSettings["AzureFunctionsJobHost:extensions:queues:batchSize"] = "1";
-        workerSettings["AzureFunctionsJobHost:extensions:queues:newBatchThreshold"] = "0";
+        WorkerComposition.AtMostJobsAtOnce(workerSettings, 1);
         await using var app = await StartWorkerAsync(connection, workerSettings, null, cancellationToken).ConfigureAwait(false);
         var image = images.First(i => i.Name == "receipt");
         await RunOneAsync(queue, outputs, "thumbnail", image, cancellationToken).ConfigureAwait(false);
@@ -240,7 +238,7 @@ internal sealed class QueuePathBenchmark(BenchSettings settings, IReadOnlyList<B
 
         var ordered = records.OrderBy(r => r.GetDateTimeOffset("StartedAt")).ToList();
         var gaps = ordered.Zip(ordered.Skip(1), (a, b) => (b.GetDateTimeOffset("StartedAt")!.Value - a.GetDateTimeOffset("CompletedAt")!.Value).TotalMilliseconds).ToList();
-        md.Add($"One job at a time (batchSize 1, newBatchThreshold 0, `maxPollingInterval` 2 s), ten thumbnail jobs queued at once: the gap from one job's `CompletedAt` to the next one's `StartedAt` (records in the table) is median **{Statistics.Median(gaps):F0} ms** (min {gaps.Min():F0}, max {gaps.Max():F0}; it includes the message delete, the receive and the next job's first reads). While full, the listener waits on the in-flight jobs and fetches as soon as one ends; the back-off applies only after an empty receive.");
+        md.Add($"One job at a time (batchSize 1, newBatchThreshold 0, dynamic concurrency off, `maxPollingInterval` 2 s), ten thumbnail jobs queued at once: the gap from one job's `CompletedAt` to the next one's `StartedAt` (records in the table) is median **{Statistics.Median(gaps):F0} ms** (min {gaps.Min():F0}, max {gaps.Max():F0}; it includes the message delete, the receive and the next job's first reads). While full, the listener waits on the in-flight jobs and fetches as soon as one ends; the back-off applies only after an empty receive.");
         md.Add(string.Empty);
         Console.WriteLine($"  gaps {string.Join(", ", gaps.Select(g => g.ToString("F0", CultureInfo.InvariantCulture)))}");
     }

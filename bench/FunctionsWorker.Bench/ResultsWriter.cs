@@ -73,7 +73,7 @@ internal static class ResultsWriter
             md.AppendLine();
             Line(md, $"## 2. End to end through Azurite ({queue.Jobs} OCR jobs per run, median of {queue.Runs} runs)");
             md.AppendLine();
-            Line(md, $"Worker hosted in the bench process (Program.cs composition, device {queue.Device}), host.json defaults (batchSize {queue.BatchSize}) except maxPollingInterval {F(queue.MaxPollingIntervalMs, 0)} ms (the idle back-off cap; 2 s would add up to 2 s before a short batch's first fetch). Time: first enqueue to the latest `completedAt` of the batch's job records.");
+            Line(md, $"Worker hosted in the bench process (Program.cs composition, device {queue.Device}), host.json defaults (dynamic concurrency on; static batchSize {queue.BatchSize} unused) except maxPollingInterval {F(queue.MaxPollingIntervalMs, 0)} ms (the idle back-off cap; 2 s would add up to 2 s before a short batch's first fetch). Time: first enqueue to the latest `completedAt` of the batch's job records.");
             md.AppendLine();
             md.AppendLine("| run | jobs | seconds | jobs/s | median queue wait (ms) | median job duration (ms) |");
             md.AppendLine("|--:|--:|--:|--:|--:|--:|");
@@ -90,7 +90,7 @@ internal static class ResultsWriter
             Line(md, $"| pipeline alone, same job list, sequential | {F(queue.InProcessJobsPerSecond, 2)} |");
             Line(md, $"| ratio queue / in-process | {F(queue.Ratio, 2)} |");
             md.AppendLine();
-            Line(md, $"Throughput against jobs at once (a fresh worker per row: batchSize 1, newBatchThreshold n - 1; one warm batch, then one measured batch of {queue.Jobs} jobs):");
+            Line(md, $"Throughput against jobs at once (a fresh worker per row: batchSize 1, newBatchThreshold n - 1, dynamic concurrency off; one warm batch, then one measured batch of {queue.Jobs} jobs):");
             md.AppendLine();
             md.AppendLine("| jobs at once | seconds | jobs/s | median job duration (ms) |");
             md.AppendLine("|--:|--:|--:|--:|");

@@ -22,6 +22,17 @@ internal static class WorkerComposition
     };
 
     /// <summary>
+    /// Fixes how many jobs the worker runs at once: host.json's static <c>batchSize</c> 1 and <c>newBatchThreshold</c>
+    /// n - 1, with dynamic concurrency (on by default) off, which would otherwise ignore both.
+    /// </summary>
+    public static void AtMostJobsAtOnce(IDictionary<string, string?> settings, int jobs)
+    {
+        settings["AzureFunctionsJobHost:concurrency:dynamicConcurrencyEnabled"] = "false";
+        settings["AzureFunctionsJobHost:extensions:queues:batchSize"] = "1";
+        settings["AzureFunctionsJobHost:extensions:queues:newBatchThreshold"] = (jobs - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
     /// A builder over a fresh content root holding only the repository's host.json (so a developer's
     /// local.settings.json never leaks into the numbers), with <paramref name="settings"/> layered over it.
     /// </summary>
