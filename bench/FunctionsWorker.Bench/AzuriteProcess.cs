@@ -29,6 +29,16 @@ internal sealed partial class AzuriteProcess : IAsyncDisposable
         ? $"Azurite exited with code {_process.ExitCode}. Last output:\n{string.Join('\n', _output.TakeLast(20))}"
         : null;
 
+    /// <summary>CPU the emulator has used so far (it shares the bench machine's cores with the worker).</summary>
+    public TimeSpan TotalProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
         $"BlobEndpoint=http://127.0.0.1:{_ports["Blob"]}/{AccountName};" +
