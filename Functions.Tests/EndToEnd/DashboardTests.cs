@@ -47,7 +47,8 @@ public sealed class DashboardTests(AzuriteFixture azurite, ChromiumFixture chrom
         await Expect(page.Locator("#fleet tbody tr .state")).ToHaveTextAsync("ready", new() { Timeout = Patience });
 
         // A slow job: running with the delay pipeline's stage on its progress bar, then succeeded with its result linked.
-        await queue.SendAsync(JobQueue.Job("dash-slow", "delay", "any.bin", new JsonObject { ["ms"] = 3000 }));
+        // Six seconds: progress is first recorded 2 s into a job, and the page must catch the stage before it ends.
+        await queue.SendAsync(JobQueue.Job("dash-slow", "delay", "any.bin", new JsonObject { ["ms"] = 6000 }));
         var slow = page.Locator("#jobs tr[data-key='dash-slow']");
         await Expect(slow.Locator(".state")).ToHaveTextAsync("Running", new() { Timeout = Patience });
         await Expect(slow.Locator(".progress-cell")).ToContainTextAsync("waiting", new() { Timeout = Patience });

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using FunctionsWorker.Health;
 using FunctionsWorker.Inference;
 using FunctionsWorker.Pipelines;
 
@@ -92,10 +91,7 @@ internal sealed class BatchingBenchmark(BenchSettings settings, IReadOnlyList<Be
             ? new Dictionary<string, string?>()
             : new Dictionary<string, string?> { ["Models:ocr-det:MaxBatchSize"] = "1", ["Models:ocr-rec:MaxBatchSize"] = "1" };
         var app = WorkerComposition.CreateBuilder("UseDevelopmentStorage=true", overrides).Build();
-        foreach (var task in app.Services.GetServices<IWarmupTask>())
-        {
-            await task.WarmAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await WorkerComposition.WarmAsync(app, cancellationToken).ConfigureAwait(false);
 
         return app;
     }
@@ -103,7 +99,7 @@ internal sealed class BatchingBenchmark(BenchSettings settings, IReadOnlyList<Be
     private async Task<double> RoundAsync(IServiceProvider services, IReadOnlyList<BenchImage> images, int jobs, CancellationToken cancellationToken)
     {
         var parameters = new JsonObject { ["overlay"] = settings.Overlay };
-        var pipeline = services.GetServices<IPipeline>().Single(p => p.Name == "ocr");
+        var pipeline = WorkerComposition.OcrPipeline(services);
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(
             Enumerable.Range(0, JobsPerRound),

@@ -20,13 +20,10 @@ internal sealed class FirstJobBenchmark(BenchSettings settings, IReadOnlyList<Be
             var builder = WorkerComposition.CreateBuilder("UseDevelopmentStorage=true", new Dictionary<string, string?>());
             await using var app = builder.Build();
             var warmup = Stopwatch.StartNew();
-            foreach (var task in app.Services.GetServices<IWarmupTask>())
-            {
-                await task.WarmAsync(cancellationToken).ConfigureAwait(false);
-            }
+            await WorkerComposition.WarmAsync(app, cancellationToken).ConfigureAwait(false);
 
             var warmupMs = warmup.Elapsed.TotalMilliseconds;
-            var pipeline = app.Services.GetServices<IPipeline>().Single(p => p.Name == "ocr");
+            var pipeline = WorkerComposition.OcrPipeline(app.Services);
             var first = await TimeAsync(pipeline, image, cancellationToken).ConfigureAwait(false);
             var following = new List<double>();
             for (var run = 0; run < settings.Runs; run++)

@@ -18,16 +18,12 @@ internal sealed class PipelineBenchmark(BenchSettings settings, IReadOnlyList<Be
         var builder = WorkerComposition.CreateBuilder("UseDevelopmentStorage=true", new Dictionary<string, string?>());
         await using var app = builder.Build();
 
-        // Not started: only the services are used, so no listener polls and no HTTP server competes for the cores.
         var warmup = Stopwatch.StartNew();
-        foreach (var task in app.Services.GetServices<IWarmupTask>())
-        {
-            await task.WarmAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await WorkerComposition.WarmAsync(app, cancellationToken).ConfigureAwait(false);
 
         var modelWarmupMs = warmup.Elapsed.TotalMilliseconds;
         Console.WriteLine($"  models warm in {modelWarmupMs:F0} ms");
-        var pipeline = app.Services.GetServices<IPipeline>().Single(p => p.Name == "ocr");
+        var pipeline = WorkerComposition.OcrPipeline(app.Services);
         var parameters = new JsonObject { ["overlay"] = settings.Overlay };
 
         var runs = images.ToDictionary(image => image.Name, _ => new List<StageTimings>());

@@ -7,7 +7,6 @@ using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
-using FunctionsWorker.Health;
 using FunctionsWorker.Pipelines;
 using FunctionsWorker.Triggers.Http;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -125,12 +124,9 @@ internal sealed class QueuePathBenchmark(BenchSettings settings, IReadOnlyList<B
         Console.WriteLine($"  CPU and throughput, {jobs} OCR jobs, {atOnce} at once");
         var composition = WorkerComposition.CreateBuilder("UseDevelopmentStorage=true", new Dictionary<string, string?>());
         await using var pipelineApp = composition.Build();
-        foreach (var task in pipelineApp.Services.GetServices<IWarmupTask>())
-        {
-            await task.WarmAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await WorkerComposition.WarmAsync(pipelineApp, cancellationToken).ConfigureAwait(false);
 
-        var pipeline = pipelineApp.Services.GetServices<IPipeline>().Single(p => p.Name == "ocr");
+        var pipeline = WorkerComposition.OcrPipeline(pipelineApp.Services);
         var workerSettings = Polling(TimeSpan.FromMilliseconds(100));
         WorkerComposition.AtMostJobsAtOnce(workerSettings, atOnce);
         await using var app = await StartWorkerAsync(connection, workerSettings, null, cancellationToken).ConfigureAwait(false);

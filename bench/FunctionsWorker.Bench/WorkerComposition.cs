@@ -1,4 +1,6 @@
+using FunctionsWorker.Health;
 using FunctionsWorker.Hosting;
+using FunctionsWorker.Pipelines;
 
 namespace FunctionsWorker.Bench;
 
@@ -60,4 +62,19 @@ internal static class WorkerComposition
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         return builder;
     }
+
+    /// <summary>
+    /// Runs every warm-up task, as the worker does before it fetches. The app is not started: only its services are
+    /// used, so no listener polls and no HTTP server competes for the cores.
+    /// </summary>
+    public static async Task WarmAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        foreach (var task in app.Services.GetServices<IWarmupTask>())
+        {
+            await task.WarmAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The composition's <c>ocr</c> pipeline.</summary>
+    public static IPipeline OcrPipeline(IServiceProvider services) => services.GetServices<IPipeline>().Single(p => p.Name == "ocr");
 }

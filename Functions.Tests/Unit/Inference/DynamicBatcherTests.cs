@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
+using Functions.Tests.Fixtures;
 using FunctionsWorker.Inference;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Functions.Tests.Unit.Inference;
 
@@ -185,6 +187,17 @@ public sealed class DynamicBatcherTests
         {
             AssertOwnResult(await calls[i], i + 1, rows: 2);
         }
+    }
+
+    [Fact]
+    public void DefaultSettings_BatchAModelWithADynamicBatchAxis_AndNotAFixedShapeOne()
+    {
+        var defaults = new ModelOptions().Batching;
+        using var dynamic = new ModelRunner("dynamic", new InferenceSession(OnnxModelWriter.Identity(OnnxModelWriter.ImageShape)), 1, defaults, _time);
+        using var fixedShape = new ModelRunner("fixed", new InferenceSession(OnnxModelWriter.Identity("1", "3", "8", "8")), 1, defaults, _time);
+
+        Assert.True(dynamic.Batching);
+        Assert.False(fixedShape.Batching);
     }
 
     private DynamicBatcher Create(int maxBatchSize, int[]? preferred = null, TimeSpan? delay = null) =>
