@@ -51,6 +51,7 @@ public static class InferenceServiceCollectionExtensions
             provider.GetServices<IModelWarmupShapes>()));
         services.TryAddSingleton<IModelProvider>(provider => provider.GetRequiredService<ModelCache>());
         services.AddSingleton<IWarmupTask>(provider => provider.GetRequiredService<ModelCache>());
+        services.AddHostedServiceAfterListening<BackgroundWarmupService>();
         services.AddSingleton<IStatusSource, ModelCacheStatusSource>();
         services.AddSingleton<ITelemetryGauge, ModelStateGauge>();
         return builder;

@@ -47,6 +47,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 3014, Level = LogLevel.Information, Message = "File {Model} ready at {Path} (from cache: {FromCache}; fetch {FetchMs} ms)")]
     public static partial void FileReady(ILogger logger, string model, string path, bool fromCache, long fetchMs);
 
-    [LoggerMessage(EventId = 3015, Level = LogLevel.Information, Message = "Model {Model} warmed: {Shapes} input shape(s), {Runs} runs until each settled, {WarmupMs} ms")]
-    public static partial void ModelWarmedUp(ILogger logger, string model, int shapes, int runs, long warmupMs);
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Information, Message = "Model {Model} warmed on its most common shape: {Runs} runs until it settled, {WarmupMs} ms; {BackgroundShapes} more shape(s) warm in the background while it is idle")]
+    public static partial void ModelWarmedUp(ILogger logger, string model, int runs, int backgroundShapes, long warmupMs);
+
+    [LoggerMessage(EventId = 3050, Level = LogLevel.Information, Message = "Model {Model} warmed every declared shape in the background")]
+    public static partial void ModelWarmedInBackground(ILogger logger, string model);
+
+    [LoggerMessage(EventId = 3051, Level = LogLevel.Warning, Message = "Model {Model}: a background warm-up run failed and its shape is skipped: {Reason}")]
+    public static partial void BackgroundWarmupRunFailed(ILogger logger, Exception exception, string model, string reason);
 }

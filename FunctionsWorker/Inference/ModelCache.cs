@@ -180,8 +180,8 @@ public sealed class ModelCache : IModelProvider, IWarmupTask, IDisposable
             var loaded = await Task.Run(() => CreateSession(entry, stored.Path), cancellationToken).ConfigureAwait(false);
             var runner = CreateRunner(entry, loaded.Session);
             entry.SetLoaded(loaded.Device, ElapsedMs(loadStarted));
-            var warmupMs = await WarmUpAsync(entry, runner, cancellationToken).ConfigureAwait(false);
-            entry.SetReady(runner, warmupMs);
+            var (warmupMs, background) = await WarmUpAsync(entry, runner, cancellationToken).ConfigureAwait(false);
+            entry.SetReady(runner, warmupMs, background);
             if (Volatile.Read(ref _disposed) != 0)
             {
                 entry.DetachRunner()?.Dispose();
@@ -288,7 +288,12 @@ public sealed class ModelCache : IModelProvider, IWarmupTask, IDisposable
         }
     }
 
-    private async Task<long> WarmUpAsync(ModelEntry entry, ModelRunner runner, CancellationToken cancellationToken)
+    /// <summary>
+    /// Settles the model's most common shape (the first a pipeline declares, else one dummy shape): readiness waits
+    /// only for that. Returns the time it took and the shapes left for <see cref="WarmInBackgroundAsync"/>.
+    /// </summary>
+    private async Task<(long WarmupMs, IReadOnlyList<IReadOnlyDictionary<string, int[]>> Background)> WarmUpAsync(
+        ModelEntry entry, ModelRunner runner, CancellationToken cancellationToken)
     {
         var started = _timeProvider.GetTimestamp();
         try
@@ -304,15 +309,10 @@ public sealed class ModelCache : IModelProvider, IWarmupTask, IDisposable
                 shapes.Add(runner.Inputs.ToDictionary(input => input.Key, input => WarmupInputs.Shape(input.Value)));
             }
 
-            var runs = 0;
-            foreach (var shape in shapes)
-            {
-                runs += await SettleAsync(runner, WarmupInputs.Fill(shape), cancellationToken).ConfigureAwait(false);
-            }
-
+            var runs = await SettleAsync(runner, WarmupInputs.Fill(shapes[0]), cancellationToken).ConfigureAwait(false);
             var warmupMs = ElapsedMs(started);
-            Log.ModelWarmedUp(_logger, entry.Name, shapes.Count, runs, warmupMs);
-            return warmupMs;
+            Log.ModelWarmedUp(_logger, entry.Name, runs, shapes.Count - 1, warmupMs);
+            return (warmupMs, shapes.Skip(1).ToArray());
         }
         catch (WorkerFaultException ex)
         {
@@ -324,6 +324,50 @@ public sealed class ModelCache : IModelProvider, IWarmupTask, IDisposable
         {
             runner.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Warms the shapes each Ready model has left, one run each, only while no job wants the model, until the worker
+    /// stops: a model loaded again by a later warm-up pass brings its shapes back. Busy or interrupted, it waits
+    /// <paramref name="idleDelay"/> and tries again.
+    /// </summary>
+    public async Task WarmInBackgroundAsync(TimeSpan idleDelay, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested && Volatile.Read(ref _disposed) == 0)
+        {
+            var ran = false;
+            foreach (var entry in _entries.Values)
+            {
+                if (entry.NextBackgroundShape() is not var (runner, shape))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    if (!await runner.TryRunWhenIdleAsync(WarmupInputs.Fill(shape), cancellationToken).ConfigureAwait(false))
+                    {
+                        continue;
+                    }
+                }
+                catch (WorkerFaultException ex)
+                {
+                    // A shape the model rejects, or a runner shutting down: skip it, the jobs' own runs will tell.
+                    Log.BackgroundWarmupRunFailed(_logger, ex, entry.Name, ex.Message);
+                }
+
+                ran = true;
+                if (entry.BackgroundShapeWarmed())
+                {
+                    Log.ModelWarmedInBackground(_logger, entry.Name);
+                }
+            }
+
+            if (!ran)
+            {
+                await Task.Delay(idleDelay, _timeProvider, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

@@ -17,6 +17,7 @@ internal sealed class ModelEntry(string name, ModelOptions options, ModelSource 
     private InferenceDevice? _device;
     private string? _error;
     private ModelRunner? _runner;
+    private Queue<IReadOnlyDictionary<string, int[]>> _backgroundShapes = new();
 
     public string Name { get; } = name;
 
@@ -103,14 +104,35 @@ internal sealed class ModelEntry(string name, ModelOptions options, ModelSource 
         }
     }
 
-    public void SetReady(ModelRunner runner, long warmupMs)
+    /// <param name="backgroundShapes">Shapes still to warm after ready, while the model is idle.</param>
+    public void SetReady(ModelRunner runner, long warmupMs, IEnumerable<IReadOnlyDictionary<string, int[]>> backgroundShapes)
     {
         lock (_gate)
         {
             _warmupMs = warmupMs;
+            _backgroundShapes = new Queue<IReadOnlyDictionary<string, int[]>>(backgroundShapes);
             _error = null;
             _state = ModelState.Ready;
             Volatile.Write(ref _runner, runner);
+        }
+    }
+
+    /// <summary>The Ready runner and the next shape it should warm in the background; null when there is none.</summary>
+    public (ModelRunner Runner, IReadOnlyDictionary<string, int[]> Shape)? NextBackgroundShape()
+    {
+        lock (_gate)
+        {
+            return _runner is { } runner && _backgroundShapes.TryPeek(out var shape) ? (runner, shape) : null;
+        }
+    }
+
+    /// <summary>The shape from <see cref="NextBackgroundShape"/> has run; true when it was the last one.</summary>
+    public bool BackgroundShapeWarmed()
+    {
+        lock (_gate)
+        {
+            _backgroundShapes.TryDequeue(out _);
+            return _backgroundShapes.Count == 0;
         }
     }
 
@@ -154,7 +176,8 @@ internal sealed class ModelEntry(string name, ModelOptions options, ModelSource 
         {
             return new ModelStatus(
                 Name, Kind, _state, Source.ToString(), _sha256, _bytes, _fromCache, _healed, _fetchMs, _verifyMs, _loadMs, _warmupMs, _device, _error,
-                _runner is { Batching: true } runner ? runner.BatchSizes : null);
+                _runner is { Batching: true } runner ? runner.BatchSizes : null,
+                _runner is null ? null : _backgroundShapes.Count);
         }
     }
 }

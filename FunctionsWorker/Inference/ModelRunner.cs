@@ -20,6 +20,10 @@ public sealed class ModelRunner : IDisposable
     private readonly DynamicBatcher? _batcher;
     private int _disposed;
 
+    // Jobs inside RunAsync (waiting or running), and the idle run a job's arrival stops.
+    private int _jobs;
+    private CancellationTokenSource? _idleRun;
+
     public ModelRunner(string name, InferenceSession session, int maxConcurrency)
         : this(name, session, maxConcurrency, BatchingSettings.Off, TimeProvider.System)
     {
@@ -52,6 +56,9 @@ public sealed class ModelRunner : IDisposable
     /// <summary>Whether concurrent requests of one shape are merged into one run.</summary>
     public bool Batching => _batcher is not null;
 
+    /// <summary>Whether a <see cref="TryRunWhenIdleAsync"/> run holds the device now.</summary>
+    internal bool IdleRunInFlight => Volatile.Read(ref _idleRun) is not null && _slots.CurrentCount < _maxConcurrency && Volatile.Read(ref _jobs) == 0;
+
     /// <summary>Runs so far by the number of requests merged into each (1: ran alone); empty when batching is off.</summary>
     public IReadOnlyDictionary<int, long> BatchSizes => _batcher?.BatchSizes ?? new Dictionary<int, long>();
 
@@ -60,19 +67,68 @@ public sealed class ModelRunner : IDisposable
     {
         ThrowIfDisposed();
         using var span = WorkerTelemetry.StartSpan("model " + Name);
-        if (_batcher is not null)
-        {
-            return await _batcher.RunAsync(inputs, cancellationToken).ConfigureAwait(false);
-        }
-
-        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _jobs);
         try
         {
-            return await RunOnSlotAsync(inputs, cancellationToken).ConfigureAwait(false);
+            // A background warm-up run gives way: it stops at once instead of holding the device for its whole run.
+            Volatile.Read(ref _idleRun)?.Cancel();
+            if (_batcher is not null)
+            {
+                return await _batcher.RunAsync(inputs, cancellationToken).ConfigureAwait(false);
+            }
+
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await RunOnSlotAsync(inputs, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _slots.Release();
+            }
         }
         finally
         {
-            _slots.Release();
+            Interlocked.Decrement(ref _jobs);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="inputs"/> at a priority below every job: only when no job is running or waiting for this
+    /// model, and stopped (ONNX Runtime's terminate flag) as soon as one arrives, so a job waits at most for the stop.
+    /// Returns false when the model was busy or the run gave way; the caller tries again later.
+    /// </summary>
+    public async Task<bool> TryRunWhenIdleAsync(IReadOnlyDictionary<string, TensorData> inputs, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        // Not disposed: a job may still call Cancel on it after this run ends, and it owns no timer or wait handle.
+        var idleRun = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Published before the checks, so a job arriving meanwhile either is counted below or sees it and stops it.
+        Interlocked.Exchange(ref _idleRun, idleRun);
+        try
+        {
+            if (Volatile.Read(ref _jobs) > 0 || _slots.CurrentCount < _maxConcurrency || !_slots.Wait(0, CancellationToken.None))
+            {
+                return false;
+            }
+
+            try
+            {
+                await RunOnSlotAsync(inputs, idleRun.Token).ConfigureAwait(false);
+                return true;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+            finally
+            {
+                _slots.Release();
+            }
+        }
+        finally
+        {
+            Interlocked.CompareExchange(ref _idleRun, null, idleRun);
         }
     }
 

@@ -9,6 +9,7 @@ namespace FunctionsWorker.Inference;
 /// <param name="Device">Where the session runs, once loaded.</param>
 /// <param name="Batches">Runs so far by the number of requests merged into each (dynamic batching); null when it is off.</param>
 /// <param name="Error">Why the model is <see cref="ModelState.Failed"/>, in plain words.</param>
+/// <param name="BackgroundShapesLeft">Input shapes still to warm after ready, in the background while the model is idle; null until Ready.</param>
 public sealed record ModelStatus(
     string Name,
     ModelKind Kind,
@@ -24,4 +25,5 @@ public sealed record ModelStatus(
     long? WarmupMs,
     InferenceDevice? Device,
     string? Error,
-    IReadOnlyDictionary<int, long>? Batches = null);
+    IReadOnlyDictionary<int, long>? Batches = null,
+    int? BackgroundShapesLeft = null);

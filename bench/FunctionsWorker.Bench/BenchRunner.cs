@@ -51,6 +51,20 @@ internal sealed class BenchRunner(BenchSettings settings)
             }
         }
 
+        if (settings.Sections.Contains("shapes"))
+        {
+            Console.WriteLine("Shape cost: session settings, first run of a new shape, exact against padded shapes");
+            var shapes = new ShapeCostBenchmark(settings.Runs);
+            var rows = shapes.Run();
+            var path = Path.Combine(settings.OutputDirectory, "shapes.md");
+            await File.WriteAllTextAsync(path, shapes.Markdown(rows, machine, settings.CommandLine), cancellationToken).ConfigureAwait(false);
+            Console.WriteLine($"wrote {path}");
+            if (settings.Sections.Count == 1)
+            {
+                return 0;
+            }
+        }
+
         if (settings.Sections.Contains("queue-path") || settings.Sections.Contains("cold-start"))
         {
             var lines = new List<string> { "# Queue path, cold start, dynamic concurrency", string.Empty, $"Machine: {machine.Cores} cores, {machine.Os}, {machine.Runtime}. Command: `{settings.CommandLine}`.", string.Empty };

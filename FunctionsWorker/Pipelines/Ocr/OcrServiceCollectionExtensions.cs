@@ -15,7 +15,7 @@ public static class OcrServiceCollectionExtensions
         if (builder.AddPipeline<OcrPipeline, OcrOptions, OcrOptionsValidator>(Name) is { } options)
         {
             options.BindConfiguration(PipelineServiceCollectionExtensions.Section(Name));
-            // The padded shapes the pipeline runs its models with, warmed by the model cache before it is Ready.
+            // The shapes the pipeline runs its models with: the most common warmed before Ready, the rest in the background.
             builder.Services.AddSingleton<IModelWarmupShapes, OcrWarmupShapes>();
         }
 

@@ -4,12 +4,22 @@ using FunctionsWorker.Inference;
 namespace FunctionsWorker.Pipelines.Ocr;
 
 /// <summary>
-/// The shapes the <c>ocr</c> pipeline runs its models with (<see cref="ShapeBuckets"/>), warmed by the model cache
-/// before the models are Ready: every detector size up to <c>MaxSide</c>, every recognition batch width and count,
-/// and the direction classifier's one shape.
+/// The shapes the <c>ocr</c> pipeline runs its models with, most common first (<see cref="IModelWarmupShapes"/>): the
+/// model cache settles the first before the model is Ready and warms the rest in the background while the model is
+/// idle. The detector's first is a portrait page at 640 px (or <c>MaxSide</c> when smaller), then the largest pages the
+/// limit allows; the recogniser's a full batch at the narrowest width, then wider and partial batches.
 /// </summary>
 internal sealed class OcrWarmupShapes(IOptions<OcrOptions> options) : IModelWarmupShapes
 {
+    /// <summary>Long side of the shape readiness waits for: the bench's receipts, labels and screenshots are near it.</summary>
+    private const int CommonSide = 640;
+
+    /// <summary>Page shapes (width, height per unit) warmed in the background at <c>MaxSide</c>: A4 and 4:3 both ways, square, 16:9.</summary>
+    private static readonly (double Width, double Height)[] PageAspects = [(1, 1.414), (1.414, 1), (3, 4), (4, 3), (1, 1), (16, 9)];
+
+    /// <summary>Recognition widths warmed in the background: lines up to 40 times longer than high.</summary>
+    private static readonly int[] RecognitionWidths = [1920, 1280, 960, 640, 480, 320];
+
     public IEnumerable<IReadOnlyDictionary<string, int[]>> For(string modelName, IReadOnlyDictionary<string, int[]> declaredInputs)
     {
         var ocr = options.Value;
@@ -21,16 +31,25 @@ internal sealed class OcrWarmupShapes(IOptions<OcrOptions> options) : IModelWarm
         var input = declaredInputs.Keys.First();
         if (string.Equals(modelName, ocr.DetectionModel, StringComparison.OrdinalIgnoreCase))
         {
-            // Largest first: the session's memory arena grows once to its peak instead of at every step.
-            return ShapeBuckets.DetectionShapes(ocr.MaxSide)
-                .OrderByDescending(s => s.Width * s.Height)
-                .Select(s => Shape(input, [1, 3, s.Height, s.Width]));
+            var common = DetectionSize.Compute(CommonSide * 3 / 4, CommonSide, Math.Min(CommonSide, ocr.MaxSide));
+            // Largest first after the common one: the session's memory arena grows once to its peak, not at every step.
+            var pages = PageAspects
+                .Select(a => DetectionSize.Compute((int)(a.Width * 1000), (int)(a.Height * 1000), ocr.MaxSide))
+                .Where(s => s != common)
+                .Distinct()
+                .OrderByDescending(s => s.Width * s.Height);
+            return new[] { common }.Concat(pages).Select(s => Shape(input, [1, 3, s.Height, s.Width]));
         }
 
         if (string.Equals(modelName, ocr.RecognitionModel, StringComparison.OrdinalIgnoreCase))
         {
-            return ShapeBuckets.RecognitionShapes(ocr.RecognitionBatchSize)
-                .OrderByDescending(s => s.Count * s.Width)
+            var batch = ocr.RecognitionBatchSize;
+            var rest = RecognitionWidths
+                .SelectMany(width => new[] { (Count: batch, Width: width), (Count: 1, Width: width) })
+                .Where(s => s != (batch, RecognitionWidths[^1]))
+                .Distinct()
+                .OrderByDescending(s => s.Count * s.Width);
+            return new[] { (Count: batch, Width: RecognitionWidths[^1]) }.Concat(rest)
                 .Select(s => Shape(input, [s.Count, 3, TextRecognizer.InputHeight, s.Width]));
         }
 

@@ -15,53 +15,33 @@ internal sealed class TextDetector(DbPostProcessor postProcessor)
     public async Task<IReadOnlyList<TextQuad>> DetectAsync(ModelRunner runner, SKBitmap image, int maxSide, CancellationToken cancellationToken)
     {
         var (width, height) = DetectionSize.Compute(image.Width, image.Height, maxSide);
-        var input = Pack(image, width, height, ShapeBuckets.DetectionSide(width), ShapeBuckets.DetectionSide(height));
+        // The exact size, not padded to a few buckets: a shape new to the session costs about its steady run once the
+        // session has run at all (bench/shapes.md), while padding costs every run.
+        var input = Pack(image, width, height);
         var outputs = await runner.RunAsync(new Dictionary<string, TensorData> { [runner.Inputs.Keys.First()] = input }, cancellationToken)
             .ConfigureAwait(false);
 
-        // Output is [1, 1, H, W] probabilities at the input's resolution; only the image's part of the padded map counts.
-        var map = outputs[runner.Outputs[0]];
-        var content = Crop(map.Data, map.Shape[^1], map.Shape[^2], width, height);
-        var boxes = postProcessor.Process(content, width, height, image.Width, image.Height);
+        // Output is [1, 1, H, W] probabilities at the input's resolution.
+        var boxes = postProcessor.Process(outputs[runner.Outputs[0]].Data, width, height, image.Width, image.Height);
         return [.. ReadingOrder.Sort(boxes).Select(i => boxes[i])];
     }
 
-    private static float[] Crop(float[] map, int mapWidth, int mapHeight, int width, int height)
-    {
-        if (mapWidth == width && mapHeight == height)
-        {
-            return map;
-        }
-
-        var content = new float[width * height];
-        for (var y = 0; y < Math.Min(height, mapHeight); y++)
-        {
-            map.AsSpan(y * mapWidth, Math.Min(width, mapWidth)).CopyTo(content.AsSpan(y * width));
-        }
-
-        return content;
-    }
-
-    /// <summary>
-    /// The image resized to <paramref name="width"/> x <paramref name="height"/> at the top-left of a
-    /// <paramref name="bucketWidth"/> x <paramref name="bucketHeight"/> tensor; the padding stays 0, the normalised mean
-    /// colour, where the detector finds nothing.
-    /// </summary>
-    private static TensorData Pack(SKBitmap image, int width, int height, int bucketWidth, int bucketHeight)
+    /// <summary>The image resized to <paramref name="width"/> x <paramref name="height"/>, normalised, as B,G,R planes.</summary>
+    private static TensorData Pack(SKBitmap image, int width, int height)
     {
         using var resized = image.Width == width && image.Height == height
             ? image.Copy()
             : image.Resize(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque), new SKSamplingOptions(SKFilterMode.Linear));
-        var tensor = TensorData.Create([1, 3, bucketHeight, bucketWidth]);
+        var tensor = TensorData.Create([1, 3, height, width]);
         var pixels = resized.GetPixelSpan();
-        var plane = bucketWidth * bucketHeight;
+        var plane = width * height;
         var data = tensor.Data;
         for (var y = 0; y < height; y++)
         {
             for (var x = 0; x < width; x++)
             {
                 var p = (y * resized.RowBytes) + (x * 4);
-                var i = (y * bucketWidth) + x;
+                var i = (y * width) + x;
                 data[i] = ((pixels[p + 2] / 255f) - Mean[0]) / Std[0];
                 data[plane + i] = ((pixels[p + 1] / 255f) - Mean[1]) / Std[1];
                 data[(2 * plane) + i] = ((pixels[p] / 255f) - Mean[2]) / Std[2];

@@ -6,7 +6,7 @@ namespace FunctionsWorker.Pipelines.Ocr;
 
 /// <summary>
 /// Reads text strips with the PP-OCR CTC model: height 48, ratio kept, values in [-1, 1], batches of similar
-/// aspect ratio padded to the widest strip's width bucket (and to a bucketed count), so the model sees few shapes.
+/// aspect ratio as wide as their widest strip (rounded up to <see cref="WidthStep"/>), as many rows as strips.
 /// </summary>
 internal sealed class TextRecognizer(CharacterDictionary dictionary, int batchSize)
 {
@@ -14,6 +14,9 @@ internal sealed class TextRecognizer(CharacterDictionary dictionary, int batchSi
 
     /// <summary>The narrowest batch width PaddleOCR uses (its 3x48x320 input shape).</summary>
     private const int MinInputWidth = 320;
+
+    /// <summary>Batch widths are rounded up to this: a few more shapes than exact widths would give, for a few columns of padding.</summary>
+    public const int WidthStep = 32;
 
     public async Task<(string Text, float Confidence)[]> RecognizeAsync(
         ModelRunner runner, IReadOnlyList<SKBitmap> strips, CancellationToken cancellationToken)
@@ -38,7 +41,6 @@ internal sealed class TextRecognizer(CharacterDictionary dictionary, int batchSi
 
             for (var n = 0; n < batch.Length; n++)
             {
-                // The padded batch entries beyond the real strips are never decoded.
                 var characters = CtcDecoder.DecodeCharacters(output.Data.AsSpan(n * steps * classes, steps * classes), steps, classes, dictionary);
                 var text = WordGapSpacer.Join(characters, input.Shape[3] / (float)steps, inkColumns[n], InputHeight);
                 results[batch[n]] = (text, CtcDecoder.Confidence(characters));
@@ -55,8 +57,8 @@ internal sealed class TextRecognizer(CharacterDictionary dictionary, int batchSi
     {
         var maxAspect = Math.Max(MinInputWidth / (float)InputHeight, batch.Max(i => Aspect(strips[i])));
         var contentWidth = (int)(InputHeight * maxAspect);
-        var width = ShapeBuckets.RecognitionWidth(contentWidth);
-        var tensor = TensorData.Create([ShapeBuckets.RecognitionCount(batch.Length, batchSize), 3, InputHeight, width]);
+        var width = (contentWidth + WidthStep - 1) / WidthStep * WidthStep;
+        var tensor = TensorData.Create([batch.Length, 3, InputHeight, width]);
         var plane = InputHeight * width;
         var inkColumns = new bool[batch.Length][];
         for (var n = 0; n < batch.Length; n++)
