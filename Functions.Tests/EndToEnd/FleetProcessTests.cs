@@ -9,10 +9,14 @@ namespace Functions.Tests.EndToEnd;
 
 /// <summary>
 /// Several real worker processes on one queue: a worker killed with -9 shows as stale to the others, and a worker that
-/// joins a backlog gets a fair share of it instead of watching the first one hold every message.
+/// joins a backlog (OCR or thumbnails, two or three workers) gets a fair share of it instead of watching the first one
+/// hold every message.
 /// </summary>
 public sealed class FleetProcessTests(ITestOutputHelper output)
 {
+    /// <summary>The part of an equal share of the jobs left that each joining worker must run at least.</summary>
+    private const double FairShare = 0.7;
+
     private static readonly string Assets = Path.Combine(RepositoryPaths.Root, "node_modules", "@gutenye", "ocr-models", "assets");
 
     [Fact]
@@ -47,60 +51,116 @@ public sealed class FleetProcessTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public async Task WorkerJoiningABacklog_GetsAFairShare_OfTheOcrJobsLeft()
+    /// <summary>
+    /// Workers that join while the first is busy each run at least <see cref="FairShare"/> of an equal share of the jobs
+    /// left at their spawn (warm-up included): 35% of them with two workers, 23% each with three. Counted from the
+    /// records' worker ids, against the jobs not yet done when they were started.
+    /// </summary>
+    [Theory]
+    [InlineData("ocr", 2)]
+    [InlineData("ocr", 3)]
+    [InlineData("thumbnail", 2)]
+    [InlineData("thumbnail", 3)]
+    public async Task WorkersJoiningABacklog_EachGetAFairShare_CountedFromTheirStart(string pipeline, int workers)
     {
         var azurite = new AzuriteFixture();
         await azurite.InitializeAsync();
         try
         {
-            var settings = Settings(azurite, "fleet-fair");
-            settings["Pipelines:Ocr:Enabled"] = "true";
-
-            // Nine detector shapes to warm instead of 36 at the default 960, so the joining worker is ready well before
-            // the first has drained the backlog, even on a loaded 2-core machine.
-            settings["Pipelines:Ocr:MaxSide"] = "480";
-            settings["Models:ocr-det:Source"] = "file://" + Path.Combine(Assets, "ch_PP-OCRv4_det_infer.onnx");
-            settings["Models:ocr-rec:Source"] = "file://" + Path.Combine(Assets, "ch_PP-OCRv4_rec_infer.onnx");
-            settings["Models:ocr-dict:Source"] = "file://" + Path.Combine(Assets, "ppocr_keys_v1.txt");
-            var queue = new JobQueue(azurite.ConnectionString, "fleet-fair", "jobs");
-            var page = TextImageRenderer.Render(
-                [.. Enumerable.Range(1, 12).Select(i => $"Line {i}: the quick brown fox jumps over the lazy dog {i * 7}")], 28, SKColors.Black, SKColors.White);
-            await queue.UploadAsync("inputs", "page.png", page);
+            var queueName = $"fleet-{pipeline}-{workers}";
+            var settings = Settings(azurite, queueName);
+            var queue = new JobQueue(azurite.ConnectionString, queueName, "jobs");
+            int jobs;
+            JsonObject? parameters = null;
+            if (pipeline == "ocr")
+            {
+                settings["Pipelines:Ocr:Enabled"] = "true";
+                settings["Models:ocr-det:Source"] = "file://" + Path.Combine(Assets, "ch_PP-OCRv4_det_infer.onnx");
+                settings["Models:ocr-rec:Source"] = "file://" + Path.Combine(Assets, "ch_PP-OCRv4_rec_infer.onnx");
+                settings["Models:ocr-dict:Source"] = "file://" + Path.Combine(Assets, "ppocr_keys_v1.txt");
+                await queue.UploadAsync("inputs", "input.png", TextImageRenderer.Render(
+                    [.. Enumerable.Range(1, 12).Select(i => $"Line {i}: the quick brown fox jumps over the lazy dog {i * 7}")], 28, SKColors.Black, SKColors.White));
+                jobs = 40;
+            }
+            else
+            {
+                // A large photo-sized input, so each job costs tens of milliseconds and the backlog outlasts a start.
+                await queue.UploadAsync("inputs", "input.png", LargeImage());
+                parameters = new JsonObject { ["maxSide"] = 320 };
+                jobs = 240;
+            }
 
             await using var first = WorkerProcess.Start(settings);
             await WorkerProcessTests.WaitForHealthAsync(first);
-            await Eventually.HoldsAsync(async () => (await first.Http.GetAsync("/api/ready")).StatusCode == HttpStatusCode.OK, seconds: 60);
-            const int Jobs = 40;
-            for (var i = 0; i < Jobs; i++)
+            await Eventually.HoldsAsync(async () => (await first.Http.GetAsync("/api/ready")).StatusCode == HttpStatusCode.OK, seconds: 120);
+            for (var i = 0; i < jobs; i++)
             {
-                await queue.SendAsync(JobQueue.Job($"fair-{i}", "ocr", "page.png"));
+                await queue.SendAsync(JobQueue.Job($"fair-{i}", pipeline, "input.png", parameters?.DeepClone().AsObject()));
             }
 
-            // The second worker starts once the backlog is there, as KEDA adds a replica for a long queue, and warms
-            // while the first works; its share is counted against the jobs still to do when it turned ready and fetched.
-            await using var second = WorkerProcess.Start(settings);
-            await WorkerProcessTests.WaitForHealthAsync(second);
-            await Eventually.HoldsAsync(async () => (await second.Http.GetAsync("/api/ready")).StatusCode == HttpStatusCode.OK, seconds: 60);
-            var doneWhenReady = await SucceededAsync(queue, Jobs);
-            await Eventually.HoldsAsync(async () => await SucceededAsync(queue, Jobs) == Jobs, seconds: 180);
-
-            var byWorker = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (var i = 0; i < Jobs; i++)
+            // Joiners are started once the first is busy with the backlog, as KEDA adds replicas for a long queue.
+            await Eventually.HoldsAsync(async () => await SucceededAsync(queue, jobs) > 0, seconds: 120);
+            var doneAtStart = await SucceededAsync(queue, jobs);
+            var joiners = new List<WorkerProcess>();
+            try
             {
-                var workerId = (await queue.GetRecordAsync($"fair-{i}"))!.GetString("WorkerId")!;
-                byWorker[workerId] = byWorker.GetValueOrDefault(workerId) + 1;
-            }
+                for (var i = 1; i < workers; i++)
+                {
+                    joiners.Add(WorkerProcess.Start(settings));
+                }
 
-            var secondShare = byWorker.GetValueOrDefault(byWorker.Keys.SingleOrDefault(k => k.EndsWith($"-{second.Id}", StringComparison.Ordinal)) ?? "none");
-            var left = Jobs - doneWhenReady;
-            output.WriteLine($"{Jobs} OCR jobs; {doneWhenReady} done when the second worker turned ready; it ran {secondShare} of the {left} left ({100.0 * secondShare / left:0}%)");
-            Assert.True(secondShare >= left / 4, $"the second worker ran {secondShare} of {left}: {string.Join(", ", byWorker)}");
+                await Eventually.HoldsAsync(async () => await SucceededAsync(queue, jobs) == jobs, seconds: 300);
+                var left = jobs - doneAtStart;
+                output.WriteLine($"{jobs} {pipeline} jobs, {workers} workers: {doneAtStart} done when the joiners started, {left} left");
+                // The backlog must still be there when they start, or the shares below say nothing.
+                Assert.True(left >= jobs / 2, $"only {left} of {jobs} jobs were left when the joiners started");
+
+                var byWorker = await JobsByWorkerAsync(queue, jobs);
+                var fairShare = FairShare * left / workers;
+                foreach (var joiner in joiners)
+                {
+                    var share = byWorker.Where(w => w.Key.EndsWith($"-{joiner.Id}", StringComparison.Ordinal)).Sum(w => w.Value);
+                    output.WriteLine($"joiner {joiner.Id} ran {share} of {left} ({100.0 * share / left:0}%)");
+                    Assert.True(share >= fairShare, $"joiner {joiner.Id} ran {share} of the {left} left, under {fairShare:0.0}: {string.Join(", ", byWorker)}");
+                }
+            }
+            finally
+            {
+                foreach (var joiner in joiners)
+                {
+                    await joiner.DisposeAsync();
+                }
+            }
         }
         finally
         {
             await azurite.StopAsync();
         }
+    }
+
+    private static byte[] LargeImage()
+    {
+        using var bitmap = new SKBitmap(2400, 1800);
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            using var shader = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(2400, 1800), [SKColors.SteelBlue, SKColors.Orange], SKShaderTileMode.Clamp);
+            using var paint = new SKPaint { Shader = shader };
+            canvas.DrawRect(0, 0, 2400, 1800, paint);
+        }
+
+        return TextImageRenderer.Encode(bitmap);
+    }
+
+    private static async Task<Dictionary<string, int>> JobsByWorkerAsync(JobQueue queue, int jobs)
+    {
+        var byWorker = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < jobs; i++)
+        {
+            var workerId = (await queue.GetRecordAsync($"fair-{i}"))!.GetString("WorkerId")!;
+            byWorker[workerId] = byWorker.GetValueOrDefault(workerId) + 1;
+        }
+
+        return byWorker;
     }
 
     private static Dictionary<string, string> Settings(AzuriteFixture azurite, string queue) => new()
