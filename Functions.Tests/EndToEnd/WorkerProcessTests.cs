@@ -99,12 +99,11 @@ public sealed class WorkerProcessTests(AzuriteFixture azurite)
             Assert.True(await doomed.WaitForExitAsync(TimeSpan.FromSeconds(10)));
         }
 
-        var killedAt = Stopwatch.StartNew();
+        // Delivered again once the lease (3 s) lapsed; a message held for Functions' fixed 10 minutes would trip this
+        // wait's 3-minute hang guard instead.
         await using var survivor = WorkerProcess.Start(settings);
-        var record = await queue.WaitForStateAsync("kill-1", TimeSpan.FromSeconds(60), "Succeeded");
+        var record = await queue.WaitForStateAsync("kill-1", TimeSpan.FromMinutes(3), "Succeeded");
         Assert.Equal(2, record.GetInt64("Attempt"));
-        // The lease (3 s) lapsed, not Functions' fixed 10 minutes.
-        Assert.InRange(killedAt.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(45));
         await queue.WaitForQueueEmptyAsync();
     }
 
@@ -139,7 +138,8 @@ public sealed class WorkerProcessTests(AzuriteFixture azurite)
         Assert.DoesNotContain("AccountKey", worker.Output, StringComparison.Ordinal);
     }
 
-    internal static async Task<TimeSpan> WaitForHealthAsync(WorkerProcess worker, int seconds = 30)
+    /// <summary>Polls /api/health until it answers 200; the deadline is only a hang guard.</summary>
+    internal static async Task WaitForHealthAsync(WorkerProcess worker, int seconds = 180)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(seconds))
@@ -148,7 +148,7 @@ public sealed class WorkerProcessTests(AzuriteFixture azurite)
             {
                 if ((await worker.Http.GetAsync("/api/health")).StatusCode == HttpStatusCode.OK)
                 {
-                    return clock.Elapsed;
+                    return;
                 }
             }
             catch (HttpRequestException)
