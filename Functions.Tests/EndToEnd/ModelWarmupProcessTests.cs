@@ -121,7 +121,7 @@ public sealed class ModelWarmupProcessTests(AzuriteFixture azurite)
         await queue.UploadAsync("models", $"{late}.onnx", model);
         for (var i = 0; i < 3; i++)
         {
-            await queue.WaitForStateAsync($"{late}-{i}", TimeSpan.FromSeconds(60), "Succeeded");
+            await queue.WaitForStateAsync($"{late}-{i}", TimeSpan.FromMinutes(3), "Succeeded");
         }
 
         var status = JsonNode.Parse(await worker.Http.GetStringAsync("/api/status"))!;
@@ -166,7 +166,7 @@ public sealed class ModelWarmupProcessTests(AzuriteFixture azurite)
 
             Assert.True(Directory.EnumerateFiles(cache, "*.partial").Any(), "the download was never seen in progress");
             doomed.KillHard();
-            await doomed.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            await doomed.WaitForExitAsync(TimeSpan.FromMinutes(3));
         }
 
         // Killed mid-download: whatever is left is a temp file, never a partial file under the model's name.

@@ -67,7 +67,7 @@ public sealed class StorageHangTests
         var queue = new JobQueue(azurite.ConnectionString, "hang", "jobs");
         await queue.UploadAsync("inputs", "a.png", TestImages.Png(40, 40));
         await queue.SendAsync(JobQueue.Job("after-hang", "thumbnail", "a.png"));
-        await queue.WaitForStateAsync("after-hang", TimeSpan.FromSeconds(60), "Succeeded");
+        await queue.WaitForStateAsync("after-hang", TimeSpan.FromMinutes(3), "Succeeded");
     }
 
     private async Task SigtermWhileFrozenAsync(AzuriteFixture azurite)

@@ -44,11 +44,11 @@ public sealed class WorkerProcessTests(AzuriteFixture azurite)
 
         for (var i = 0; i < 4; i++)
         {
-            await queue.WaitForStateAsync($"term-{i}", TimeSpan.FromSeconds(60), "Running");
+            await queue.WaitForStateAsync($"term-{i}", TimeSpan.FromMinutes(3), "Running");
         }
 
         worker.Terminate();
-        Assert.True(await worker.WaitForExitAsync(TimeSpan.FromSeconds(30)), worker.Output);
+        Assert.True(await worker.WaitForExitAsync(TimeSpan.FromMinutes(3)), worker.Output);
         Assert.Equal(0, worker.ExitCode);
         for (var i = 0; i < 4; i++)
         {
@@ -70,9 +70,9 @@ public sealed class WorkerProcessTests(AzuriteFixture azurite)
         await using (var first = WorkerProcess.Start(settings))
         {
             await queue.SendAsync(JobQueue.Job("grace-1", "delay", "any.bin", new JsonObject { ["ms"] = 4000 }));
-            await queue.WaitForStateAsync("grace-1", TimeSpan.FromSeconds(60), "Running");
+            await queue.WaitForStateAsync("grace-1", TimeSpan.FromMinutes(3), "Running");
             first.Terminate();
-            Assert.True(await first.WaitForExitAsync(TimeSpan.FromSeconds(20)), first.Output);
+            Assert.True(await first.WaitForExitAsync(TimeSpan.FromMinutes(3)), first.Output);
             Assert.Equal(0, first.ExitCode);
         }
 
@@ -81,7 +81,7 @@ public sealed class WorkerProcessTests(AzuriteFixture azurite)
         Assert.Equal(1, await queue.VisibleCountAsync());
 
         await using var second = WorkerProcess.Start(settings);
-        var record = await queue.WaitForStateAsync("grace-1", TimeSpan.FromSeconds(60), "Succeeded");
+        var record = await queue.WaitForStateAsync("grace-1", TimeSpan.FromMinutes(3), "Succeeded");
         Assert.Equal(2, record.GetInt64("Attempt"));
     }
 
@@ -94,9 +94,9 @@ public sealed class WorkerProcessTests(AzuriteFixture azurite)
         await using (var doomed = WorkerProcess.Start(settings))
         {
             await queue.SendAsync(JobQueue.Job("kill-1", "delay", "any.bin", new JsonObject { ["ms"] = 5000 }));
-            await queue.WaitForStateAsync("kill-1", TimeSpan.FromSeconds(60), "Running");
+            await queue.WaitForStateAsync("kill-1", TimeSpan.FromMinutes(3), "Running");
             doomed.KillHard();
-            Assert.True(await doomed.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+            Assert.True(await doomed.WaitForExitAsync(TimeSpan.FromMinutes(3)));
         }
 
         // Delivered again once the lease (3 s) lapsed; a message held for Functions' fixed 10 minutes would trip this
@@ -113,7 +113,7 @@ public sealed class WorkerProcessTests(AzuriteFixture azurite)
     {
         var settings = Settings("cfg-" + Guid.NewGuid().ToString("N")[..8], ("AzureFunctionsJobHost:extensions:queues:batchSize", "99"));
         await using var worker = WorkerProcess.Start(settings);
-        Assert.True(await worker.WaitForExitAsync(TimeSpan.FromSeconds(30)), worker.Output);
+        Assert.True(await worker.WaitForExitAsync(TimeSpan.FromMinutes(3)), worker.Output);
         Assert.Equal(1, worker.ExitCode);
         Assert.Contains("extensions.queues.batchSize", worker.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("AccountKey", worker.Output, StringComparison.Ordinal);
