@@ -6,7 +6,8 @@ namespace Functions.Tests.EndToEnd;
 /// <summary>
 /// The chaos harness (bench/FunctionsWorker.Chaos) in its short mode: three real workers, Azurite on disk behind a
 /// fault-injecting proxy, 30 s of mixed load with bad messages and twins under kill -9, SIGTERM, storage cuts and an
-/// Azurite restart; the harness exits 0 only when every end-of-run check holds. The long run is scripts/chaos.sh.
+/// Azurite restart; the harness exits 0 only when every end-of-run check holds, which includes a minimum of jobs
+/// sent and faults injected (ChaosVerdictTests). The long run is scripts/chaos.sh.
 /// </summary>
 public sealed class ChaosHarnessTests
 {
@@ -27,18 +28,20 @@ public sealed class ChaosHarnessTests
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        // A hang guard only: the run's own drain timeout ends it long before; how long it takes is not the claim.
+        using var hangGuard = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
+            await process.WaitForExitAsync(hangGuard.Token);
         }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
-            Assert.Fail($"the short chaos run took more than 90 s:\n{await output}\n{await errors}");
+            Assert.Fail($"the short chaos run hung:\n{await output}\n{await errors}");
         }
 
         Assert.True(process.ExitCode == 0, $"the short chaos run failed (exit code {process.ExitCode}):\n{await output}\n{await errors}");
+        Assert.Contains("CHAOS: PASSED", await output, StringComparison.Ordinal);
     }
 }

@@ -92,7 +92,6 @@ public sealed class CliOperationsTests(AzuriteFixture azurite)
         Assert.Contains("job cli-cancel-1: running (attempt 1", submitted.StdErr, StringComparison.Ordinal);
         Assert.Contains(", waiting ", submitted.StdErr, StringComparison.Ordinal);
         Assert.Contains("job cli-cancel-1: cancelled during attempt 1", submitted.StdErr, StringComparison.Ordinal);
-        Assert.InRange(submitted.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(30));
         Assert.Equal("Cancelled", (await worker.Queue.GetRecordAsync("cli-cancel-1"))!.GetString("State"));
 
         Assert.True(again.ExitCode == 0, again.ToString());

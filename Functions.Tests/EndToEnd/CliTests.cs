@@ -120,7 +120,7 @@ public sealed class CliTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Submit_UnreachableStorage_OneLineError_ExitsThreeWithinSeconds_WithoutTheKey()
+    public async Task Submit_UnreachableStorage_OneLineError_ExitsThree_WithoutTheKey()
     {
         using var temp = new TempDirectory();
         await File.WriteAllBytesAsync(temp.File("a.png"), TestImages.Png(10, 10));
@@ -137,7 +137,6 @@ public sealed class CliTests(AzuriteFixture azurite)
         Assert.StartsWith("fwjobs: storage unreachable:", submit.StdErr, StringComparison.Ordinal);
         Assert.Single(submit.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.DoesNotContain("AccountKey", submit.StdErr, StringComparison.Ordinal);
-        Assert.InRange(submit.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(20));
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using Functions.Tests.Fixtures;
 
 namespace Functions.Tests.EndToEnd;
 
-/// <summary>Model warm-up seen from outside the real process: health at once, jobs held in the queue, no partial file after a kill.</summary>
+/// <summary>Model warm-up seen from outside the real process: health before warm-up, jobs held in the queue, no partial file after a kill.</summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class ModelWarmupProcessTests(AzuriteFixture azurite)
 {
@@ -32,19 +32,18 @@ public sealed class ModelWarmupProcessTests(AzuriteFixture azurite)
 
     [Fact]
     [Trait(NativeAot.Category, NativeAot.Included)]
-    public async Task Health_AnswersAtOnceAfterProcessStart_WhileWarmupNeverFinishes()
+    public async Task Health_AnswersBeforeWarmup_WhileWarmupNeverFinishes()
     {
         var ghost = "ghost" + Guid.NewGuid().ToString("N")[..8];
         var settings = Settings(Directory.CreateTempSubdirectory().FullName,
             ($"Models:{ghost}:Source", $"blob://models/{ghost}.onnx"),
             ($"Models:{ghost}:Sha256", new string('0', 64)));
-        var clock = Stopwatch.StartNew();
         await using var worker = WorkerProcess.Start(settings);
         await WorkerProcessTests.WaitForHealthAsync(worker);
-        // A bound, not a benchmark (bench/ has the figure: about half a second): far below any warm-up, with room for
-        // a test run that starts several processes on two cores at once.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"first 200 on /api/health after {clock.Elapsed.TotalMilliseconds:F0} ms");
 
+        // Health answered before warm-up ended (it never will): the first 200 comes while ready says 503. How soon is
+        // bench/'s figure, not this test's claim.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await worker.Http.GetAsync("/api/ready")).StatusCode);
         await Eventually.HoldsAsync(async () => (await worker.Http.GetStringAsync("/api/health")).Contains("degraded", StringComparison.Ordinal));
         var ready = await worker.Http.GetAsync("/api/ready");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
@@ -109,25 +108,33 @@ public sealed class ModelWarmupProcessTests(AzuriteFixture azurite)
             await queue.SendAsync(JobQueue.Job($"{late}-{i}", "thumbnail", "w.png", new JsonObject { ["maxSide"] = 40 }));
         }
 
-        // The model source is "slow": it is not there yet. Jobs wait in the queue, untouched, while health answers.
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // The model source is "slow": it is not there yet. Two more failed fetches of it after the jobs were sent show
+        // the worker busy warming up; the jobs wait in the queue, untouched, while health answers and ready does not.
+        var sentAt = await WarmupAttemptsAsync(worker);
+        await Eventually.HoldsAsync(async () => await WarmupAttemptsAsync(worker) >= sentAt + 2, seconds: 120);
         var waiting = (await queue.Queue.PeekMessagesAsync(10)).Value;
         Assert.Equal(3, waiting.Length);
         Assert.All(waiting, m => Assert.Equal(0, m.DequeueCount));
-        var health = Stopwatch.StartNew();
         Assert.Equal(HttpStatusCode.OK, (await worker.Http.GetAsync("/api/health")).StatusCode);
-        Assert.True(health.Elapsed < TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await worker.Http.GetAsync("/api/ready")).StatusCode);
 
         await queue.UploadAsync("models", $"{late}.onnx", model);
         for (var i = 0; i < 3; i++)
         {
-            await queue.WaitForStateAsync($"{late}-{i}", TimeSpan.FromSeconds(60), "Succeeded");
+            await queue.WaitForStateAsync($"{late}-{i}", TimeSpan.FromMinutes(3), "Succeeded");
         }
 
         var status = JsonNode.Parse(await worker.Http.GetStringAsync("/api/status"))!;
         var entry = status["inference"]!["models"]!.AsArray().Single(m => m!["name"]!.GetValue<string>() == late)!;
         Assert.Equal("Ready", entry["state"]!.GetValue<string>());
         Assert.Equal("Cpu", status["inference"]!["device"]!["effective"]!.GetValue<string>());
+    }
+
+    /// <summary>The most attempts any warm-up task has made, from /api/status.</summary>
+    private static async Task<int> WarmupAttemptsAsync(WorkerProcess worker)
+    {
+        var status = JsonNode.Parse(await worker.Http.GetStringAsync("/api/status"))!;
+        return status["warmup"]!.AsArray().Select(task => task!["attempts"]!.GetValue<int>()).DefaultIfEmpty(0).Max();
     }
 
     [Fact]
@@ -150,6 +157,7 @@ public sealed class ModelWarmupProcessTests(AzuriteFixture azurite)
 
         await using (var doomed = WorkerProcess.Start(settings))
         {
+            // The 60 s is a hang guard: the download is expected in progress within moments.
             var watch = Stopwatch.StartNew();
             while (!Directory.EnumerateFiles(cache, "*.partial").Any() && watch.Elapsed < TimeSpan.FromSeconds(60))
             {
@@ -158,7 +166,7 @@ public sealed class ModelWarmupProcessTests(AzuriteFixture azurite)
 
             Assert.True(Directory.EnumerateFiles(cache, "*.partial").Any(), "the download was never seen in progress");
             doomed.KillHard();
-            await doomed.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            await doomed.WaitForExitAsync(TimeSpan.FromMinutes(3));
         }
 
         // Killed mid-download: whatever is left is a temp file, never a partial file under the model's name.

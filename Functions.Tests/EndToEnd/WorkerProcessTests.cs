@@ -44,11 +44,11 @@ public sealed class WorkerProcessTests(AzuriteFixture azurite)
 
         for (var i = 0; i < 4; i++)
         {
-            await queue.WaitForStateAsync($"term-{i}", TimeSpan.FromSeconds(60), "Running");
+            await queue.WaitForStateAsync($"term-{i}", TimeSpan.FromMinutes(3), "Running");
         }
 
         worker.Terminate();
-        Assert.True(await worker.WaitForExitAsync(TimeSpan.FromSeconds(30)), worker.Output);
+        Assert.True(await worker.WaitForExitAsync(TimeSpan.FromMinutes(3)), worker.Output);
         Assert.Equal(0, worker.ExitCode);
         for (var i = 0; i < 4; i++)
         {
@@ -70,9 +70,9 @@ public sealed class WorkerProcessTests(AzuriteFixture azurite)
         await using (var first = WorkerProcess.Start(settings))
         {
             await queue.SendAsync(JobQueue.Job("grace-1", "delay", "any.bin", new JsonObject { ["ms"] = 4000 }));
-            await queue.WaitForStateAsync("grace-1", TimeSpan.FromSeconds(60), "Running");
+            await queue.WaitForStateAsync("grace-1", TimeSpan.FromMinutes(3), "Running");
             first.Terminate();
-            Assert.True(await first.WaitForExitAsync(TimeSpan.FromSeconds(20)), first.Output);
+            Assert.True(await first.WaitForExitAsync(TimeSpan.FromMinutes(3)), first.Output);
             Assert.Equal(0, first.ExitCode);
         }
 
@@ -81,7 +81,7 @@ public sealed class WorkerProcessTests(AzuriteFixture azurite)
         Assert.Equal(1, await queue.VisibleCountAsync());
 
         await using var second = WorkerProcess.Start(settings);
-        var record = await queue.WaitForStateAsync("grace-1", TimeSpan.FromSeconds(60), "Succeeded");
+        var record = await queue.WaitForStateAsync("grace-1", TimeSpan.FromMinutes(3), "Succeeded");
         Assert.Equal(2, record.GetInt64("Attempt"));
     }
 
@@ -94,17 +94,16 @@ public sealed class WorkerProcessTests(AzuriteFixture azurite)
         await using (var doomed = WorkerProcess.Start(settings))
         {
             await queue.SendAsync(JobQueue.Job("kill-1", "delay", "any.bin", new JsonObject { ["ms"] = 5000 }));
-            await queue.WaitForStateAsync("kill-1", TimeSpan.FromSeconds(60), "Running");
+            await queue.WaitForStateAsync("kill-1", TimeSpan.FromMinutes(3), "Running");
             doomed.KillHard();
-            Assert.True(await doomed.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+            Assert.True(await doomed.WaitForExitAsync(TimeSpan.FromMinutes(3)));
         }
 
-        var killedAt = Stopwatch.StartNew();
+        // Delivered again once the lease (3 s) lapsed; a message held for Functions' fixed 10 minutes would trip this
+        // wait's 3-minute hang guard instead.
         await using var survivor = WorkerProcess.Start(settings);
-        var record = await queue.WaitForStateAsync("kill-1", TimeSpan.FromSeconds(60), "Succeeded");
+        var record = await queue.WaitForStateAsync("kill-1", TimeSpan.FromMinutes(3), "Succeeded");
         Assert.Equal(2, record.GetInt64("Attempt"));
-        // The lease (3 s) lapsed, not Functions' fixed 10 minutes.
-        Assert.InRange(killedAt.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(45));
         await queue.WaitForQueueEmptyAsync();
     }
 
@@ -114,7 +113,7 @@ public sealed class WorkerProcessTests(AzuriteFixture azurite)
     {
         var settings = Settings("cfg-" + Guid.NewGuid().ToString("N")[..8], ("AzureFunctionsJobHost:extensions:queues:batchSize", "99"));
         await using var worker = WorkerProcess.Start(settings);
-        Assert.True(await worker.WaitForExitAsync(TimeSpan.FromSeconds(30)), worker.Output);
+        Assert.True(await worker.WaitForExitAsync(TimeSpan.FromMinutes(3)), worker.Output);
         Assert.Equal(1, worker.ExitCode);
         Assert.Contains("extensions.queues.batchSize", worker.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("AccountKey", worker.Output, StringComparison.Ordinal);
@@ -139,7 +138,8 @@ public sealed class WorkerProcessTests(AzuriteFixture azurite)
         Assert.DoesNotContain("AccountKey", worker.Output, StringComparison.Ordinal);
     }
 
-    internal static async Task<TimeSpan> WaitForHealthAsync(WorkerProcess worker, int seconds = 30)
+    /// <summary>Polls /api/health until it answers 200; the deadline is only a hang guard.</summary>
+    internal static async Task WaitForHealthAsync(WorkerProcess worker, int seconds = 180)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(seconds))
@@ -148,7 +148,7 @@ public sealed class WorkerProcessTests(AzuriteFixture azurite)
             {
                 if ((await worker.Http.GetAsync("/api/health")).StatusCode == HttpStatusCode.OK)
                 {
-                    return clock.Elapsed;
+                    return;
                 }
             }
             catch (HttpRequestException)

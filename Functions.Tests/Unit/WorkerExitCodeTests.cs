@@ -18,8 +18,8 @@ public sealed class WorkerExitCodeTests
         // The .NET host stops on a failed BackgroundService but returns normally from RunAsync, which would be exit code 0.
         await using var app = Build(services => services.AddHostedService<FailingService>());
         var run = app.RunWorkerAsync();
-        Assert.Same(run, await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(30))));
-        Assert.Equal(1, await run);
+        // A hang guard only: the claim is that the run ends by itself, with 1.
+        Assert.Equal(1, await run.WaitAsync(TimeSpan.FromMinutes(3)));
     }
 
     [Fact]

@@ -70,7 +70,8 @@ internal sealed class BatchingBenchmark(BenchSettings settings, IReadOnlyList<Be
             points.Add(new BatchingPoint(
                 jobs, Statistics.Round(offMedian), Statistics.Round(onMedian), Statistics.Round(JobsPerRound / (offMedian / 1000), 2),
                 Statistics.Round(JobsPerRound / (onMedian / 1000), 2), Statistics.Round(offMedian / onMedian, 2),
-                [.. offRounds.Select(Statistics.Round)], [.. onRounds.Select(Statistics.Round)]));
+                // The raw rounds at full precision: the medians and ratios above are the rounded figures.
+                [.. offRounds], [.. onRounds]));
             Console.WriteLine($"  {name}, {jobs} at once: off {offMedian:F0} ms, on {onMedian:F0} ms a round (on/off throughput {offMedian / onMedian:F2}x)");
             if (jobs == MaxJobsAtOnce)
             {

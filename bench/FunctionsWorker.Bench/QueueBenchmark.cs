@@ -95,7 +95,7 @@ internal sealed class QueueBenchmark(BenchSettings settings, IReadOnlyList<Bench
                 results,
                 Statistics.Round(median, 2),
                 inProcessJobsPerSecond,
-                Statistics.Round(median / inProcessJobsPerSecond, 2),
+                Statistics.Round(median / inProcessJobsPerSecond, 3),
                 concurrency);
         }
         finally

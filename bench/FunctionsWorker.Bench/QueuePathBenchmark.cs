@@ -178,7 +178,7 @@ internal sealed class QueuePathBenchmark(BenchSettings settings, IReadOnlyList<B
         md.Add($"| through Azurite | {queueRate:F2} ({string.Join(", ", queueRuns.Select(r => (jobs / r.Seconds).ToString("F2", CultureInfo.InvariantCulture)))}) | {queueCpu:F0} ({string.Join(", ", queueRuns.Select(r => (r.CpuMs / jobs).ToString("F0", CultureInfo.InvariantCulture)))}) |");
         md.Add($"| in process | {processRate:F2} ({string.Join(", ", processRuns.Select(r => (jobs / r.Seconds).ToString("F2", CultureInfo.InvariantCulture)))}) | {processCpu:F0} ({string.Join(", ", processRuns.Select(r => (r.CpuMs / jobs).ToString("F0", CultureInfo.InvariantCulture)))}) |");
         md.Add(string.Empty);
-        md.Add($"Queue / in process: **{queueRate / processRate:F2}** (goal ≥ 0.95). Worker CPU per job outside the pipeline: **{queueCpu - processCpu:F0} ms** ({(queueCpu - processCpu) / processCpu:P1} of the pipeline's {processCpu:F0} ms). Azurite's CPU per job: **{Statistics.Median(azuriteCpu):F0} ms** ({string.Join(", ", azuriteCpu.Select(c => c.ToString("F0", CultureInfo.InvariantCulture)))}); with the worker's, what the two cores spend on each job beside the pipeline.");
+        md.Add($"Queue / in process: **{queueRate / processRate:F3}** (goal ≥ 0.95: {(queueRate / processRate >= 0.95 ? "met" : "not met")}). Worker CPU per job outside the pipeline: **{queueCpu - processCpu:F0} ms** ({(queueCpu - processCpu) / processCpu:P1} of the pipeline's {processCpu:F0} ms). Azurite's CPU per job: **{Statistics.Median(azuriteCpu):F0} ms** ({string.Join(", ", azuriteCpu.Select(c => c.ToString("F0", CultureInfo.InvariantCulture)))}); with the worker's, what the two cores spend on each job beside the pipeline.");
         md.Add(string.Empty);
     }
 

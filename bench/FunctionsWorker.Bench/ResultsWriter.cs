@@ -88,7 +88,7 @@ internal static class ResultsWriter
             md.AppendLine("|---|--:|");
             Line(md, $"| queue (Azurite + in-process worker), median | {F(queue.MedianJobsPerSecond, 2)} |");
             Line(md, $"| pipeline alone, same job list, sequential | {F(queue.InProcessJobsPerSecond, 2)} |");
-            Line(md, $"| ratio queue / in-process | {F(queue.Ratio, 2)} |");
+            Line(md, $"| ratio queue / in-process | {F(queue.Ratio, 3)} |");
             md.AppendLine();
             Line(md, $"Throughput against jobs at once (a fresh worker per row: batchSize 1, newBatchThreshold n - 1, dynamic concurrency off; one warm batch, then one measured batch of {queue.Jobs} jobs):");
             md.AppendLine();
@@ -103,7 +103,7 @@ internal static class ResultsWriter
             {
                 // The table above compares the queue at the host.json defaults (jobs overlapping) with a sequential run.
                 md.AppendLine();
-                Line(md, $"At one job at once, the sequential in-process run's concurrency: queue / in-process **{F(alone.JobsPerSecond / queue.InProcessJobsPerSecond, 2)}**.");
+                Line(md, $"At one job at once, the sequential in-process run's concurrency: queue / in-process **{F(alone.JobsPerSecond / queue.InProcessJobsPerSecond, 3)}**.");
             }
         }
 

@@ -28,6 +28,8 @@ internal static class ChaosReport
 
         md.AppendLine(inv, $"| valid jobs sent twice (twins: same jobId, same body) | {findings.TwinJobs} |");
         md.AppendLine(inv, $"| bad messages | {findings.BadMessages} |").AppendLine();
+        md.AppendLine(inv, $"The run counts only with at least {settings.MinValidJobs} valid jobs and {settings.MinBadMessages} bad messages sent, " +
+            $"{settings.MinProcessFaults} process faults and {settings.MinStorageFaults} storage faults injected (a third of what the settings give).").AppendLine();
 
         md.AppendLine("## Faults").AppendLine();
         md.AppendLine("| fault | count |").AppendLine("|---|---:|");
@@ -43,7 +45,8 @@ internal static class ChaosReport
             md.AppendLine(inv, $"SIGTERM to exit (the {sigterms.Count} under load and the final stops): median {sigterms[sigterms.Count / 2]:F1} s, " +
                 $"max {sigterms[^1]:F1} s (grace {settings.ShutdownGracePeriod.TotalSeconds:F0} s); exit codes " +
                 $"{string.Join(", ", incarnations.Where(i => i.StopTime is not null).GroupBy(i => i.ExitCode).Select(g => $"{g.Key}×{g.Count()}"))}; " +
-                $"timed out: {incarnations.Count(i => i.End == WorkerEnd.TerminateTimedOut)}; crashed by themselves: {incarnations.Count(i => i.End == WorkerEnd.Crashed)}.").AppendLine();
+                $"timed out: {incarnations.Count(i => i.End == WorkerEnd.TerminateTimedOut)}; crashed by themselves: {incarnations.Count(i => i.End == WorkerEnd.Crashed)} " +
+                $"(each of these, and an exit more than {settings.ExitAllowance.TotalSeconds:F0} s past the grace, is a violation).").AppendLine();
         }
 
         md.AppendLine("## Checks").AppendLine();

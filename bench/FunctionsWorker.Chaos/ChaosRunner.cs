@@ -117,6 +117,7 @@ internal sealed class ChaosRunner(ChaosSettings settings)
         var incarnations = slots.SelectMany(s => s.Incarnations).ToList();
         var logs = WorkerLogAnalysis.Read(incarnations);
         var findings = await verifier.VerifyAsync(logs, drained, cancellationToken).ConfigureAwait(false);
+        ChaosVerdict.Judge(settings, _faults.Counts, incarnations.Select(i => (i.Name, i.End, i.StopTime)), findings);
         var report = ChaosReport.Write(settings, _faults, incarnations, findings, logs, directory);
         Console.WriteLine(report);
         if (settings.ReportPath is { } path)
@@ -225,14 +226,14 @@ internal sealed class ChaosRunner(ChaosSettings settings)
                 var pid = slot.Current?.Process.Id;
                 await slot.TerminateAndRestartAsync(settings.ShutdownGracePeriod + TimeSpan.FromSeconds(15)).ConfigureAwait(false);
                 var ended = slot.Incarnations[^2];
-                _faults.Add("sigterm", $"w{slot.Slot} pid {pid}: {ended.End} in {ended.StopTime?.TotalSeconds:F1} s, exit code {ended.ExitCode}; restarted");
+                _faults.Add(FaultKinds.Sigterm, $"w{slot.Slot} pid {pid}: {ended.End} in {ended.StopTime?.TotalSeconds:F1} s, exit code {ended.ExitCode}; restarted");
             }
             else
             {
                 var pid = slot.Current?.Process.Id;
                 var downtime = TimeSpan.FromMilliseconds(_processRandom.Next(200, 2000));
                 await slot.KillAndRestartAsync(downtime).ConfigureAwait(false);
-                _faults.Add("kill -9", $"w{slot.Slot} pid {pid}; restarted after {downtime.TotalSeconds:F1} s");
+                _faults.Add(FaultKinds.Kill, $"w{slot.Slot} pid {pid}; restarted after {downtime.TotalSeconds:F1} s");
             }
         }
     }
@@ -267,7 +268,7 @@ internal sealed class ChaosRunner(ChaosSettings settings)
                 }
 
                 _azuriteDown = false;
-                _faults.Add("azurite restart", $"SIGTERM ({(graceful ? "closed" : "NOT closed, SIGKILL")} in {stopped.TotalSeconds:F1} s), down {length.TotalSeconds:F1} s more, started on the same data");
+                _faults.Add(FaultKinds.AzuriteRestart, $"SIGTERM ({(graceful ? "closed" : "NOT closed, SIGKILL")} in {stopped.TotalSeconds:F1} s), down {length.TotalSeconds:F1} s more, started on the same data");
                 continue;
             }
 
@@ -280,13 +281,13 @@ internal sealed class ChaosRunner(ChaosSettings settings)
                     proxy.SetMode(ProxyMode.Cut);
                     await Task.Delay(length, CancellationToken.None).ConfigureAwait(false);
                     proxy.SetMode(ProxyMode.Pass);
-                    _faults.Add("storage cut", $"{service} refused for {length.TotalSeconds:F1} s");
+                    _faults.Add(FaultKinds.StorageCut, $"{service} refused for {length.TotalSeconds:F1} s");
                     break;
                 case 1:
                     proxy.SetMode(ProxyMode.Hang);
                     await Task.Delay(length, CancellationToken.None).ConfigureAwait(false);
                     proxy.SetMode(ProxyMode.Pass);
-                    _faults.Add("storage hang", $"{service} accepted but silent for {length.TotalSeconds:F1} s");
+                    _faults.Add(FaultKinds.StorageHang, $"{service} accepted but silent for {length.TotalSeconds:F1} s");
                     break;
                 case 2:
                     foreach (var each in proxies.Values)
@@ -294,20 +295,20 @@ internal sealed class ChaosRunner(ChaosSettings settings)
                         each.ResetAll();
                     }
 
-                    _faults.Add("connection reset", "every open storage connection reset");
+                    _faults.Add(FaultKinds.ConnectionReset, "every open storage connection reset");
                     break;
                 default:
                     var latency = TimeSpan.FromMilliseconds(_storageRandom.Next(100, 800));
                     proxy.SetLatency(latency);
                     await Task.Delay(length, CancellationToken.None).ConfigureAwait(false);
                     proxy.SetLatency(TimeSpan.Zero);
-                    _faults.Add("storage latency", $"{service} +{latency.TotalMilliseconds:F0} ms per answer for {length.TotalSeconds:F1} s");
+                    _faults.Add(FaultKinds.StorageLatency, $"{service} +{latency.TotalMilliseconds:F0} ms per answer for {length.TotalSeconds:F1} s");
                     break;
             }
         }
     }
 
-    /// <summary>A worker that exits without being told to is a defect: recorded and restarted so the run goes on.</summary>
+    /// <summary>A worker that exits without being told to is a defect (a violation at the end): restarted so the run goes on.</summary>
     private async Task ReviveAsync(List<WorkerSlot> slots, CancellationToken cancellationToken)
     {
         while (await PauseAsync(null, TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false))
@@ -316,7 +317,7 @@ internal sealed class ChaosRunner(ChaosSettings settings)
             {
                 if (await slot.ReviveIfCrashedAsync().ConfigureAwait(false))
                 {
-                    _faults.Add("worker crashed", $"w{slot.Slot} exited by itself (exit code {slot.Incarnations[^2].ExitCode}); restarted");
+                    _faults.Add(FaultKinds.WorkerCrashed, $"w{slot.Slot} exited by itself (exit code {slot.Incarnations[^2].ExitCode}); restarted");
                 }
             }
         }

@@ -35,6 +35,12 @@ internal sealed record ChaosSettings
 
     public TimeSpan ShutdownGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Past <see cref="ShutdownGracePeriod"/>, how long a SIGTERMed worker may take to leave (the runtime's own
+    /// teardown on a busy machine) before its stop counts as an overrun.
+    /// </summary>
+    public TimeSpan ExitAllowance { get; init; } = TimeSpan.FromSeconds(5);
+
     public TimeSpan VisibilityTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
     public int MaxDequeueCount { get; init; } = 5;
@@ -48,6 +54,22 @@ internal sealed record ChaosSettings
     public string? ReportPath { get; init; }
 
     public string CommandLine { get; init; } = string.Empty;
+
+    /// <summary>
+    /// The least a run must do to count: a third of the valid jobs, bad messages, process faults and storage faults
+    /// its rate and intervals would give (the pauses are random and each fault takes time of its own). Below it the
+    /// checks would pass on too little work to mean anything.
+    /// </summary>
+    public int MinValidJobs => (int)(Duration.TotalSeconds * JobsPerSecond / 3);
+
+    /// <inheritdoc cref="MinValidJobs"/>
+    public int MinBadMessages => (int)(MinValidJobs * BadFraction);
+
+    /// <inheritdoc cref="MinValidJobs"/>
+    public int MinProcessFaults => (int)(Duration / KillInterval / 3);
+
+    /// <inheritdoc cref="MinValidJobs"/>
+    public int MinStorageFaults => (int)(Duration / StorageFaultInterval / 3);
 
     public static ChaosSettings Short => new()
     {
