@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Azure.Data.Tables;
 using Functions.Tests.Fixtures;
 using SkiaSharp;
 using Xunit.Abstractions;
@@ -84,20 +85,19 @@ public sealed class FleetProcessTests(ITestOutputHelper output)
                 // A large photo-sized input, so each job costs tens of milliseconds and the backlog outlasts a start.
                 await queue.UploadAsync("inputs", "input.png", LargeImage());
                 parameters = new JsonObject { ["maxSide"] = 320 };
-                jobs = 240;
+                jobs = 400;
+            }
+
+            // The backlog first, then the first worker; joiners are started once it is busy with it, as KEDA adds
+            // replicas for a long queue.
+            foreach (var chunk in Enumerable.Range(0, jobs).Chunk(50))
+            {
+                await Task.WhenAll(chunk.Select(i => queue.SendAsync(JobQueue.Job($"fair-{i}", pipeline, "input.png", parameters?.DeepClone().AsObject()))));
             }
 
             await using var first = WorkerProcess.Start(settings);
-            await WorkerProcessTests.WaitForHealthAsync(first);
-            await Eventually.HoldsAsync(async () => (await first.Http.GetAsync("/api/ready")).StatusCode == HttpStatusCode.OK, seconds: 120);
-            for (var i = 0; i < jobs; i++)
-            {
-                await queue.SendAsync(JobQueue.Job($"fair-{i}", pipeline, "input.png", parameters?.DeepClone().AsObject()));
-            }
-
-            // Joiners are started once the first is busy with the backlog, as KEDA adds replicas for a long queue.
-            await Eventually.HoldsAsync(async () => await SucceededAsync(queue, jobs) > 0, seconds: 120);
-            var doneAtStart = await SucceededAsync(queue, jobs);
+            await PollAsync(async () => await SucceededAsync(queue) > 0);
+            var doneAtStart = await SucceededAsync(queue);
             var joiners = new List<WorkerProcess>();
             try
             {
@@ -106,13 +106,13 @@ public sealed class FleetProcessTests(ITestOutputHelper output)
                     joiners.Add(WorkerProcess.Start(settings));
                 }
 
-                await Eventually.HoldsAsync(async () => await SucceededAsync(queue, jobs) == jobs, seconds: 300);
+                await Eventually.HoldsAsync(async () => await SucceededAsync(queue) == jobs, seconds: 300);
                 var left = jobs - doneAtStart;
                 output.WriteLine($"{jobs} {pipeline} jobs, {workers} workers: {doneAtStart} done when the joiners started, {left} left");
                 // The backlog must still be there when they start, or the shares below say nothing.
                 Assert.True(left >= jobs / 2, $"only {left} of {jobs} jobs were left when the joiners started");
 
-                var byWorker = await JobsByWorkerAsync(queue, jobs);
+                var byWorker = await JobsByWorkerAsync(queue);
                 var fairShare = FairShare * left / workers;
                 foreach (var joiner in joiners)
                 {
@@ -137,28 +137,43 @@ public sealed class FleetProcessTests(ITestOutputHelper output)
 
     private static byte[] LargeImage()
     {
-        using var bitmap = new SKBitmap(2400, 1800);
+        using var bitmap = new SKBitmap(3200, 2400);
         using (var canvas = new SKCanvas(bitmap))
         {
-            using var shader = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(2400, 1800), [SKColors.SteelBlue, SKColors.Orange], SKShaderTileMode.Clamp);
+            using var shader = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(3200, 2400), [SKColors.SteelBlue, SKColors.Orange], SKShaderTileMode.Clamp);
             using var paint = new SKPaint { Shader = shader };
-            canvas.DrawRect(0, 0, 2400, 1800, paint);
+            canvas.DrawRect(0, 0, 3200, 2400, paint);
         }
 
         return TextImageRenderer.Encode(bitmap);
     }
 
-    private static async Task<Dictionary<string, int>> JobsByWorkerAsync(JobQueue queue, int jobs)
+    /// <summary>Polls every 100 ms; three minutes is a hang guard, not a claim.</summary>
+    private static async Task PollAsync(Func<Task<bool>> condition)
     {
-        var byWorker = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < jobs; i++)
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        while (!await condition())
         {
-            var workerId = (await queue.GetRecordAsync($"fair-{i}"))!.GetString("WorkerId")!;
-            byWorker[workerId] = byWorker.GetValueOrDefault(workerId) + 1;
+            await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
+        }
+    }
+
+    /// <summary>The fair-* records in one query (a read per record would lag the thumbnails it counts).</summary>
+    private static async Task<List<TableEntity>> RecordsAsync(JobQueue queue)
+    {
+        var records = new List<TableEntity>();
+        await foreach (var record in queue.Table.QueryAsync<TableEntity>("PartitionKey ge 'fair-' and PartitionKey lt 'fair.' and RowKey eq 'job'"))
+        {
+            records.Add(record);
         }
 
-        return byWorker;
+        return records;
     }
+
+    private static async Task<int> SucceededAsync(JobQueue queue) => (await RecordsAsync(queue)).Count(r => r.GetString("State") == "Succeeded");
+
+    private static async Task<Dictionary<string, int>> JobsByWorkerAsync(JobQueue queue) =>
+        (await RecordsAsync(queue)).GroupBy(r => r.GetString("WorkerId")!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 
     private static Dictionary<string, string> Settings(AzuriteFixture azurite, string queue) => new()
     {
@@ -171,18 +186,4 @@ public sealed class FleetProcessTests(ITestOutputHelper output)
 
     private static async Task<JsonArray> WorkersAsync(WorkerProcess worker) =>
         JsonNode.Parse(await worker.Http.GetStringAsync("/api/workers"))!.AsArray();
-
-    private static async Task<int> SucceededAsync(JobQueue queue, int jobs)
-    {
-        var done = 0;
-        for (var i = 0; i < jobs; i++)
-        {
-            if ((await queue.GetRecordAsync($"fair-{i}"))?.GetString("State") == "Succeeded")
-            {
-                done++;
-            }
-        }
-
-        return done;
-    }
 }

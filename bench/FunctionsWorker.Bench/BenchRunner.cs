@@ -13,7 +13,7 @@ internal sealed class BenchRunner(BenchSettings settings)
         var clock = Stopwatch.StartNew();
 
         PipelineReport? pipeline = null;
-        if (settings.Sections.Contains("pipeline") || settings.Sections.Contains("queue"))
+        if (settings.Sections.Contains("pipeline") || settings.Sections.Contains("queue") || settings.Sections.Contains("reference"))
         {
             Console.WriteLine("1. OCR pipeline in process");
             pipeline = await new PipelineBenchmark(settings, images).RunAsync(cancellationToken).ConfigureAwait(false);
@@ -24,6 +24,16 @@ internal sealed class BenchRunner(BenchSettings settings)
         {
             Console.WriteLine("2. End to end through Azurite");
             queue = await new QueueBenchmark(settings, images).RunAsync(pipeline!.JobsPerSecond, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (settings.Sections.Contains("reference"))
+        {
+            Console.WriteLine("The Node reference on the same images");
+            var path = Path.Combine(settings.OutputDirectory, "reference.md");
+            var lines = new List<string> { "# OCR against the Node reference", string.Empty, $"Machine: {machine.Cores} cores, {machine.Cpu}, {machine.Os}, {machine.Runtime}, ONNX Runtime {machine.OnnxRuntime}, {machine.Date:yyyy-MM-dd}. Command: `{settings.CommandLine}`.", string.Empty };
+            lines.AddRange(await new ReferenceBenchmark(settings, images).RunAsync(pipeline!, queue, cancellationToken).ConfigureAwait(false));
+            await File.WriteAllLinesAsync(path, lines, cancellationToken).ConfigureAwait(false);
+            Console.WriteLine(string.Join('\n', lines));
         }
 
         StartupReport? startup = null;

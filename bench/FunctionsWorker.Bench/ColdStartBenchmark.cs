@@ -61,12 +61,25 @@ internal sealed partial class ColdStartBenchmark(IReadOnlyList<BenchImage> image
         await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         var outputs = blobs.GetBlobContainerClient("outputs");
 
+        await NodeReference.EnsureInstalledAsync(cancellationToken).ConfigureAwait(false);
+        var imagePath = Path.Combine(Directory.CreateTempSubdirectory("worker-bench-reference-").FullName, "receipt.png");
+        await File.WriteAllBytesAsync(imagePath, image.Content, cancellationToken).ConfigureAwait(false);
         var rows = new List<string>();
+        var ratios = new List<string>();
         for (var run = 1; run <= Runs; run++)
         {
-            var row = await MeasureOnceAsync(environment, queue, outputs, $"cold-{run}", cancellationToken).ConfigureAwait(false);
-            rows.Add($"| {run} | {row} |");
-            Console.WriteLine($"  cold start {run}: {row}");
+            // Alternating in each round: the worker with an empty cache, the worker restarted on that cache (a replica
+            // restarted on its node), the Node reference; the ratios compare figures of the same round.
+            var cache = Directory.CreateTempSubdirectory("worker-bench-cold-cache-").FullName;
+            var (cold, coldMs) = await MeasureOnceAsync(environment, queue, outputs, $"cold-{run}", cache, cancellationToken).ConfigureAwait(false);
+            rows.Add($"| {run} | empty cache | {cold} |");
+            Console.WriteLine($"  cold start {run}, empty cache: {cold}");
+            var (warm, warmMs) = await MeasureOnceAsync(environment, queue, outputs, $"warm-{run}", cache, cancellationToken).ConfigureAwait(false);
+            rows.Add($"| {run} | warm cache | {warm} |");
+            Console.WriteLine($"  cold start {run}, warm cache: {warm}");
+            var (referenceMs, lines) = await NodeReference.SpawnToFirstTextAsync(imagePath, cancellationToken).ConfigureAwait(false);
+            Console.WriteLine($"  reference {run}: first text ({lines} lines) at {referenceMs:F0} ms");
+            ratios.Add($"| {run} | {coldMs:F0} | {warmMs:F0} | {referenceMs:F0} ({lines} lines) | {coldMs / referenceMs:F3} | {warmMs / referenceMs:F3} |");
         }
 
         return
@@ -75,9 +88,15 @@ internal sealed partial class ColdStartBenchmark(IReadOnlyList<BenchImage> image
             string.Empty,
             $"`{Worker().Command}` started in an empty directory with an empty model cache, the three model files served from `blob://models/...` in Azurite (in memory, same machine) with their SHA-256 set, one OCR job (receipt.png, overlay) enqueued just before the start. Times from `Process.Start`: health and ready polled every 10 ms, `result.json` every 10 ms; per model, the worker's own log line (event 3010/3014: fetch, load, warm-up ms; models are fetched and loaded in parallel, `Task.WhenAll` in `ModelCache.WarmAsync`). {Runs} runs, no warm-up run (every run is cold for the model cache; the OS file cache keeps the runtime warm after the first).",
             string.Empty,
-            "| run | health 200 ms | ocr-det fetch / load / warm ms | ocr-rec fetch / load / warm ms | ocr-dict fetch ms | ready 200 ms | first result.json ms |",
-            "|---|---|---|---|---|---|---|",
+            "| run | model cache | health 200 ms | ocr-det fetch / load / warm ms | ocr-rec fetch / load / warm ms | ocr-dict fetch ms | ready 200 ms | first result.json ms |",
+            "|---|---|---|---|---|---|---|---|",
             .. rows,
+            string.Empty,
+            "Against the Node reference (`@gutenye/ocr-node` 1.4.8, the same PP-OCRv4 models on onnxruntime-node, `bench/node-reference/first-text.mjs`): `node` spawned to the first recognised text of the same receipt, read from a local file (the worker reads it from Azurite and writes `result.json` back), in the same round.",
+            string.Empty,
+            "| run | worker, empty cache: first result.json ms | worker, warm cache ms | reference: spawn to first text ms | empty cache / reference | warm cache / reference |",
+            "|---|---|---|---|---|---|",
+            .. ratios,
             string.Empty,
         ];
     }
@@ -88,7 +107,9 @@ internal sealed partial class ColdStartBenchmark(IReadOnlyList<BenchImage> image
             ? (RepositoryPaths.AotWorker, null, Path.GetRelativePath(RepositoryPaths.Root, RepositoryPaths.AotWorker) + " (native AOT, as in the container)")
             : ("dotnet", RepositoryPaths.WorkerDll, "dotnet " + Path.GetRelativePath(RepositoryPaths.Root, RepositoryPaths.WorkerDll));
 
-    private static async Task<string> MeasureOnceAsync(Dictionary<string, string> environment, QueueClient queue, BlobContainerClient outputs, string jobId, CancellationToken cancellationToken)
+    /// <summary>One start on <paramref name="cacheDirectory"/>: the table row and the first result's time (ms).</summary>
+    private static async Task<(string Row, double ResultMs)> MeasureOnceAsync(
+        Dictionary<string, string> environment, QueueClient queue, BlobContainerClient outputs, string jobId, string cacheDirectory, CancellationToken cancellationToken)
     {
         var port = FreePort();
         var worker = Worker();
@@ -109,7 +130,7 @@ internal sealed partial class ColdStartBenchmark(IReadOnlyList<BenchImage> image
         }
 
         start.Environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
-        start.Environment["Inference__ModelCacheDirectory"] = Directory.CreateTempSubdirectory("worker-bench-cold-cache-").FullName;
+        start.Environment["Inference__ModelCacheDirectory"] = cacheDirectory;
         var job = new JsonObject
         {
             ["jobId"] = jobId,
@@ -172,7 +193,7 @@ internal sealed partial class ColdStartBenchmark(IReadOnlyList<BenchImage> image
 
         var dict = lines.Select(l => (l.Ms, Match: FileReady().Match(l.Line))).FirstOrDefault(l => l.Match.Success);
         var dictText = dict.Match is { Success: true } d ? $"{d.Groups["fetch"].Value} (logged at {dict.Ms:F0})" : "not logged";
-        return $"{health:F0} | {Model("ocr-det")} | {Model("ocr-rec")} | {dictText} | {ready:F0} | {result:F0}";
+        return ($"{health:F0} | {Model("ocr-det")} | {Model("ocr-rec")} | {dictText} | {ready:F0} | {result:F0}", result!.Value);
     }
 
     private static async Task<double?> OkAsync(HttpClient http, int port, string endpoint, Stopwatch clock, CancellationToken cancellationToken)

@@ -108,7 +108,7 @@ internal sealed class QueueBenchmark(BenchSettings settings, IReadOnlyList<Bench
     }
 
     /// <summary>Jobs the worker may run at once in the throughput sweep (batchSize 1, newBatchThreshold n - 1).</summary>
-    private static readonly int[] ConcurrencyLevels = [1, 2, 4, 8];
+    private static readonly int[] ConcurrencyLevels = [1, 2, 4, 8, 32];
 
     /// <summary>A fresh worker allowed <paramref name="jobsAtOnce"/> jobs at a time: one warm batch, then one measured batch.</summary>
     private async Task<ConcurrencyResult> RunAtConcurrencyAsync(
