@@ -309,8 +309,8 @@ public sealed class JobProcessor(
             JobId = job.JobId,
             Pipeline = job.Pipeline,
             ContentHash = job.ContentHash(),
-            InputUri = blobs.GetUri(job.Input.Container, job.Input.Blob).ToString(),
-            OutputUri = blobs.GetUri(job.OutputContainer, job.OutputPrefix + JobBlobs.ResultFileName).ToString(),
+            InputUri = blobs.Address(job.Input.Container, job.Input.Blob),
+            OutputUri = blobs.Address(job.OutputContainer, job.OutputPrefix + JobBlobs.ResultFileName),
         });
     }
 
@@ -433,7 +433,7 @@ public sealed class JobProcessor(
             written.Add(blobName);
             var uri = await blobs.WriteAsync(job.OutputContainer, blobName, output.Content, output.ContentType, cancellationToken).ConfigureAwait(false);
             // As a JsonNode: JsonArray.Add<T> with a node type would wrap it through reflection (not trim- or AOT-safe).
-            files.Add((JsonNode)new JsonObject { ["name"] = output.Name, ["uri"] = uri.ToString(), ["contentType"] = output.ContentType });
+            files.Add((JsonNode)new JsonObject { ["name"] = output.Name, ["uri"] = uri, ["contentType"] = output.ContentType });
         }
 
         var document = new JsonObject

@@ -12,7 +12,8 @@ public sealed class JobBlobs(StorageClients clients)
 {
     public const string ResultFileName = "result.json";
 
-    public Uri GetUri(string container, string blob) => clients.Blobs.GetBlobContainerClient(container).GetBlobClient(blob).Uri;
+    /// <summary>The blob's address for records and results, never with the connection's SAS (<see cref="StorageUris"/>).</summary>
+    public string Address(string container, string blob) => StorageUris.WithoutQuery(clients.Blobs.GetBlobContainerClient(container).GetBlobClient(blob).Uri);
 
     /// <summary>Downloads the input, refusing one larger than <paramref name="maxBytes"/> (<c>Imaging:MaxInputBytes</c>) before reading its bytes.</summary>
     public async Task<BinaryData> ReadInputAsync(BlobReference input, long maxBytes, CancellationToken cancellationToken)
@@ -43,9 +44,9 @@ public sealed class JobBlobs(StorageClients clients)
 
     /// <summary>
     /// Uploads a blob. With <paramref name="createOnly"/> an existing blob is left exactly as it is (a finished job's
-    /// <c>result.json</c> never changes); the upload then does nothing.
+    /// <c>result.json</c> never changes); the upload then does nothing. Returns the blob's address without a query.
     /// </summary>
-    public async Task<Uri> WriteAsync(string container, string blobName, BinaryData content, string contentType, CancellationToken cancellationToken,
+    public async Task<string> WriteAsync(string container, string blobName, BinaryData content, string contentType, CancellationToken cancellationToken,
         bool createOnly = false)
     {
         var containerClient = clients.Blobs.GetBlobContainerClient(container);
@@ -67,7 +68,7 @@ public sealed class JobBlobs(StorageClients clients)
             // Written already, by an earlier holder of the job: the first result stands.
         }
 
-        return blob.Uri;
+        return StorageUris.WithoutQuery(blob.Uri);
     }
 
     public async Task DeleteIfExistsAsync(string container, string blobName, CancellationToken cancellationToken) =>
