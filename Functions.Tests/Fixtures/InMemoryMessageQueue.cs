@@ -120,7 +120,7 @@ public sealed class InMemoryMessageQueue(string name, TimeProvider time) : IMess
     /// <summary>The time-to-live of the last message sent (null: never expires).</summary>
     public TimeSpan? LastTimeToLive { get; private set; }
 
-    public Task<string> SendAsync(string text, TimeSpan? timeToLive, CancellationToken cancellationToken)
+    public Task<string> SendAsync(string text, TimeSpan? timeToLive, bool createIfMissing, CancellationToken cancellationToken)
     {
         LastTimeToLive = timeToLive;
         return Task.FromResult(Add(text));

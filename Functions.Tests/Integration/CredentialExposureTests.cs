@@ -25,7 +25,7 @@ public sealed class CredentialExposureTests(AzuriteFixture azurite)
         await using var worker = await TestWorker.StartAsync(azurite, new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = azurite.SasConnectionString(sas),
-            ["Queues:AllowedReplyQueues"] = replyQueue,
+            ["Storage:AllowedReplyQueues"] = replyQueue,
             ["Logging:LogLevel:Default"] = "Information",
         }, services => services.AddSingleton<ILoggerProvider>(logs));
         var queue = worker.Queue;
@@ -72,8 +72,10 @@ public sealed class CredentialExposureTests(AzuriteFixture azurite)
         await new JobQueue(azurite.ConnectionString, "unused", "unused").UploadAsync("models", name, model);
         var sas = azurite.AccountSas();
         var logs = new RecordingLoggerProvider();
+        using var cache = new TempDirectory();
         await using var worker = await TestWorker.StartAsync(azurite, new Dictionary<string, string?>
         {
+            ["Inference:ModelCacheDirectory"] = cache.Path,
             ["Models:sasmodel:Source"] = $"{azurite.BlobServiceUri}/models/{name}?{sas}",
             ["Models:sasmodel:Sha256"] = Convert.ToHexStringLower(SHA256.HashData(model)),
             ["Logging:LogLevel:Default"] = "Information",

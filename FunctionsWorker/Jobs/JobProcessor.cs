@@ -33,7 +33,8 @@ public sealed class JobProcessor(
         pipelines.Names,
         access.Value.InputContainers,
         access.Value.OutputContainers,
-        new[] { storage.Value.JobsQueueName, storage.Value.PoisonQueueName }.OfType<string>().ToHashSet(StringComparer.Ordinal));
+        new[] { storage.Value.JobsQueueName, storage.Value.PoisonQueueName }.OfType<string>().ToHashSet(StringComparer.Ordinal),
+        access.Value.ReplyQueues);
 
     public Task PrepareAsync(CancellationToken cancellationToken) => records.CreateIfNotExistsAsync(cancellationToken);
 

@@ -35,7 +35,7 @@ public sealed class PoisonQueueAdmin(IMessageQueues queues, JobRecordStore recor
     public Task<IReadOnlyList<string>> ReplayAsync(string? jobId, string? messageId, CancellationToken cancellationToken) =>
         TakeAsync(jobId, messageId, async (message, record) =>
         {
-            await queues.Get(storage.Value.JobsQueueName).SendAsync(message.Text, timeToLive: null, cancellationToken).ConfigureAwait(false);
+            await queues.Get(storage.Value.JobsQueueName).SendAsync(message.Text, timeToLive: null, createIfMissing: true, cancellationToken).ConfigureAwait(false);
             if (record is not null)
             {
                 await records.MergeAsync(record.JobId, new Dictionary<string, object?>
