@@ -212,8 +212,8 @@ public sealed class JobProcessor(
                 return (JobOutcome.Failed(record, job, refusal) with { Claimed = true }, record);
             }
 
-            // A replayed job keeps its replay count.
-            var claimed = record with { Replays = stored?.Record.Replays ?? 0 };
+            // A replayed job keeps its replay count and mark (a poison copy whose delete failed is still recognised).
+            var claimed = record with { Replays = stored?.Record.Replays ?? 0, ReplayedPoisonMessageId = stored?.Record.ReplayedPoisonMessageId };
             if (await records.TryReplaceAsync(claimed, stored?.ETag, cancellationToken).ConfigureAwait(false))
             {
                 return (null, claimed);
