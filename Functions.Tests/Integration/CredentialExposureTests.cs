@@ -26,6 +26,8 @@ public sealed class CredentialExposureTests(AzuriteFixture azurite)
         {
             ["AzureWebJobsStorage"] = azurite.SasConnectionString(sas),
             ["Storage:AllowedReplyQueues"] = replyQueue,
+            // Asked for, but a worker holding only the connection's SAS has nothing else to sign a link with.
+            ["Storage:ResultLinkLifetime"] = "00:10:00",
             ["Logging:LogLevel:Default"] = "Information",
         }, services => services.AddSingleton<ILoggerProvider>(logs));
         var queue = worker.Queue;
@@ -57,11 +59,41 @@ public sealed class CredentialExposureTests(AzuriteFixture azurite)
         }
 
         // The addresses are still there, only without their query.
+        Assert.Null(JsonNode.Parse(result)!["outputs"]![0]!["link"]);
         var output = JsonNode.Parse(result)!["outputs"]![0]!["uri"]!.GetValue<string>();
         Assert.Equal($"{azurite.BlobServiceUri}/outputs/sas-1/thumbnail.png", output);
         Assert.Equal($"{azurite.BlobServiceUri}/inputs/sas/cat.png", record.GetString("InputUri"));
         Assert.Equal($"{azurite.BlobServiceUri}/outputs/sas-1/result.json", JsonNode.Parse(replyBody)!["result"]!.GetValue<string>());
         Assert.Contains("sas-1", seen["logs"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ResultLinkLifetime_WithTheAccountKey_EachOutputGetsItsOwnReadOnlyLink_BesideABareUri()
+    {
+        await using var worker = await TestWorker.StartAsync(azurite, new Dictionary<string, string?> { ["Storage:ResultLinkLifetime"] = "00:10:00" });
+        var queue = worker.Queue;
+        await queue.UploadAsync("inputs", "link/cat.png", TestImages.Png(120, 60));
+
+        await queue.SendAsync(JobQueue.Job("link-1", "thumbnail", "link/cat.png", new JsonObject { ["maxSide"] = 40 }));
+
+        var record = await queue.WaitForStateAsync("link-1", TimeSpan.FromSeconds(30), "Succeeded");
+        var result = await queue.ReadResultAsync("link-1");
+        var output = result["outputs"]![0]!;
+        Assert.Equal($"{azurite.BlobServiceUri}/outputs/link-1/thumbnail.png", output["uri"]!.GetValue<string>());
+        var link = output["link"]!.GetValue<string>();
+        Assert.StartsWith($"{azurite.BlobServiceUri}/outputs/link-1/thumbnail.png?", link, StringComparison.Ordinal);
+        Assert.Contains("sp=r&", link, StringComparison.Ordinal);
+        Assert.Contains("sr=b&", link, StringComparison.Ordinal);
+        Assert.Equal(result["completedAt"]!.GetValue<DateTimeOffset>() + TimeSpan.FromMinutes(10), output["linkExpiresOn"]!.GetValue<DateTimeOffset>(), TimeSpan.FromSeconds(5));
+        Assert.DoesNotContain(Signature, string.Join('\n', record.Select(p => $"{p.Key}={p.Value}")), StringComparison.Ordinal);
+
+        // Anyone holding the link reads that blob, and only reads it.
+        using var anonymous = new HttpClient();
+        var png = await anonymous.GetByteArrayAsync(link);
+        Assert.Equal((await queue.Blobs.GetBlobContainerClient("outputs").GetBlobClient("link-1/thumbnail.png").DownloadContentAsync()).Value.Content.ToArray(), png);
+        using var overwrite = new HttpRequestMessage(HttpMethod.Put, link) { Content = new ByteArrayContent([1, 2, 3]) };
+        overwrite.Headers.Add("x-ms-blob-type", "BlockBlob");
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await anonymous.SendAsync(overwrite)).StatusCode);
     }
 
     [Fact]

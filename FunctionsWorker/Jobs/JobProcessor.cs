@@ -433,8 +433,16 @@ public sealed class JobProcessor(
             var blobName = job.OutputPrefix + JobMessageParser.BlobName(output.Name, "output file");
             written.Add(blobName);
             var uri = await blobs.WriteAsync(job.OutputContainer, blobName, output.Content, output.ContentType, cancellationToken).ConfigureAwait(false);
+            var file = new JsonObject { ["name"] = output.Name, ["uri"] = uri, ["contentType"] = output.ContentType };
+            // Opt-in, and apart from uri: the bare address is what records and replies repeat; the link is a credential.
+            if (await blobs.ReadLinkAsync(job.OutputContainer, blobName, cancellationToken).ConfigureAwait(false) is { } link)
+            {
+                file["link"] = link.Link;
+                file["linkExpiresOn"] = link.ExpiresOn;
+            }
+
             // As a JsonNode: JsonArray.Add<T> with a node type would wrap it through reflection (not trim- or AOT-safe).
-            files.Add((JsonNode)new JsonObject { ["name"] = output.Name, ["uri"] = uri, ["contentType"] = output.ContentType });
+            files.Add((JsonNode)file);
         }
 
         var document = new JsonObject

@@ -2,18 +2,46 @@ using System.Globalization;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Sas;
+using Microsoft.Extensions.Options;
 using FunctionsWorker.Errors;
 using FunctionsWorker.Telemetry;
 
 namespace FunctionsWorker.Storage;
 
 /// <summary>Reads job inputs and writes job outputs in the worker's storage account.</summary>
-public sealed class JobBlobs(StorageClients clients)
+public sealed class JobBlobs(StorageClients clients, IOptions<ResultLinkOptions> links, TimeProvider time)
 {
     public const string ResultFileName = "result.json";
 
     /// <summary>The blob's address for records and results, never with the connection's SAS (<see cref="StorageUris"/>).</summary>
     public string Address(string container, string blob) => StorageUris.WithoutQuery(clients.Blobs.GetBlobContainerClient(container).GetBlobClient(blob).Uri);
+
+    /// <summary>
+    /// A read-only link to one blob, valid for <c>Storage:ResultLinkLifetime</c>, for a producer without its own
+    /// credential; null when links are off or the worker holds nothing to sign one with but the connection's own SAS.
+    /// </summary>
+    public async Task<(string Link, DateTimeOffset ExpiresOn)?> ReadLinkAsync(string container, string blobName, CancellationToken cancellationToken)
+    {
+        if (links.Value.ResultLinkLifetime is not { } lifetime)
+        {
+            return null;
+        }
+
+        var blob = clients.Blobs.GetBlobContainerClient(container).GetBlobClient(blobName);
+        var expiresOn = time.GetUtcNow() + lifetime;
+        if (clients.Credential is not null)
+        {
+            // Identity: a user delegation key, itself short-lived, signs the link; no account key is involved.
+            var key = await clients.Blobs.GetUserDelegationKeyAsync(null, expiresOn, cancellationToken).ConfigureAwait(false);
+            var sas = new BlobSasBuilder(BlobSasPermissions.Read, expiresOn) { BlobContainerName = container, BlobName = blobName, Resource = "b" };
+            var uri = new BlobUriBuilder(blob.Uri) { Sas = sas.ToSasQueryParameters(key.Value, clients.AccountName) };
+            return (uri.ToUri().ToString(), expiresOn);
+        }
+
+        // Only a client built with the account key can sign; one built from a SAS connection string cannot.
+        return blob.CanGenerateSasUri ? (blob.GenerateSasUri(BlobSasPermissions.Read, expiresOn).ToString(), expiresOn) : null;
+    }
 
     /// <summary>Downloads the input, refusing one larger than <paramref name="maxBytes"/> (<c>Imaging:MaxInputBytes</c>) before reading its bytes.</summary>
     public async Task<BinaryData> ReadInputAsync(BlobReference input, long maxBytes, CancellationToken cancellationToken)
