@@ -33,7 +33,8 @@ public sealed class JobBlobs(StorageClients clients, IOptions<ResultLinkOptions>
         if (clients.Credential is not null)
         {
             // Identity: a user delegation key, itself short-lived, signs the link; no account key is involved.
-            var key = await clients.Blobs.GetUserDelegationKeyAsync(null, expiresOn, cancellationToken).ConfigureAwait(false);
+            // The key's start a little in the past, for the clock skew between this machine and the service.
+            var key = await clients.Blobs.GetUserDelegationKeyAsync(time.GetUtcNow() - TimeSpan.FromMinutes(5), expiresOn, cancellationToken).ConfigureAwait(false);
             var sas = new BlobSasBuilder(BlobSasPermissions.Read, expiresOn) { BlobContainerName = container, BlobName = blobName, Resource = "b" };
             var uri = new BlobUriBuilder(blob.Uri) { Sas = sas.ToSasQueryParameters(key.Value, clients.AccountName) };
             return (uri.ToUri().ToString(), expiresOn);
