@@ -74,6 +74,26 @@ public sealed class PoisonReplayTests(AzuriteFixture azurite)
         Assert.Equal([id], ((PoisonActionReport)second).Done); // report
     }
 
+    [Fact]
+    public async Task Delete_WhenStorageRefusesMidway_SaysSo_AndTheMessageStays()
+    {
+        var (admin, queues, records, clock) = await CreateAsync();
+        var poison = queues[PoisonQueue];
+        var (id, text) = await PoisonAsync(queues, records, "keep-1");
+        poison.FailNextUpdates = 1;
+
+        var report = await admin.DeleteAsync(id, CancellationToken.None);
+
+        Assert.Empty(report.Done);
+        var failure = Assert.Single(report.Failed);
+        Assert.Equal((id, "keep-1"), (failure.MessageId, failure.JobId));
+        Assert.StartsWith("not deleted: 503 ServerBusy", failure.Error, StringComparison.Ordinal);
+        clock.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal([text], poison.Texts);
+        Assert.Equal([id], (await admin.DeleteAsync(id, CancellationToken.None)).Done);
+        Assert.Empty(poison.Texts);
+    }
+
     private async Task<(PoisonQueueAdmin Admin, InMemoryMessageQueues Queues, JobRecordStore Records, FakeTimeProvider Clock)> CreateAsync()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
