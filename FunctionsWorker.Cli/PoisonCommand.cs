@@ -60,7 +60,8 @@ internal static class PoisonCommand
             var answer = await worker.Resolve(parse).SendAsync(HttpMethod.Post, "poison/replay" + query, "the worker has no poison endpoint at --url.", cancellationToken)
                 ?? new JsonObject();
             var ids = (answer["messageIds"] as JsonArray ?? []).Select(HumanFormat.Text).ToList();
-            if (ids.Count == 0 && what is not null)
+            var failed = (answer["failed"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+            if (ids.Count == 0 && failed.Count == 0 && what is not null)
             {
                 // Asked for one job or message and none was there: as a 404 would be.
                 throw CliException.BadInput($"no poisoned message for {what} (not found).");
@@ -72,10 +73,21 @@ internal static class PoisonCommand
             }
             else
             {
-                Reporter.Result(ids.Count == 0 ? "nothing to replay." : $"replayed {ids.Count} message(s): {string.Join(", ", ids)}");
+                Reporter.Result(ids.Count == 0 && failed.Count == 0 ? "nothing to replay." : $"replayed {ids.Count} message(s): {string.Join(", ", ids)}");
             }
 
-            return ExitCodes.Succeeded;
+            // A partial failure: what was done is on stdout, each message left behind (and how) on stderr.
+            foreach (var failure in failed)
+            {
+                reporter.Error($"message {HumanFormat.Text(failure["messageId"])} not replayed: {HumanFormat.Text(failure["error"])}", ExitCodes.Unreachable);
+            }
+
+            if (answer["stopped"] is { } stopped)
+            {
+                reporter.Error($"replay stopped early: {HumanFormat.Text(stopped)}", ExitCodes.Unreachable);
+            }
+
+            return failed.Count > 0 || answer["stopped"] is not null ? ExitCodes.Unreachable : ExitCodes.Succeeded;
         });
         return replay;
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace FunctionsWorker.Cli;
@@ -9,7 +10,7 @@ internal sealed class TextTable(params string[] headers)
 
     public int Count => _rows.Count;
 
-    public void Add(params string?[] cells) => _rows.Add([.. cells.Select(cell => OneLine(cell ?? "-"))]);
+    public void Add(params string?[] cells) => _rows.Add([.. cells.Select(cell => Printable(cell ?? "-"))]);
 
     public override string ToString()
     {
@@ -24,8 +25,17 @@ internal sealed class TextTable(params string[] headers)
         return text.ToString();
     }
 
-    private static string OneLine(string text) =>
-        text.Contains('\n', StringComparison.Ordinal) || text.Contains('\r', StringComparison.Ordinal)
+    // Cells repeat what producers sent (error messages, notes): line breaks become spaces so a row stays one line, and
+    // any other control character is shown as \uXXXX so an escape sequence cannot drive the operator's terminal.
+    private static string Printable(string text)
+    {
+        var line = text.Contains('\n', StringComparison.Ordinal) || text.Contains('\r', StringComparison.Ordinal)
             ? string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             : text;
+        return line.Any(IsUnprintable)
+            ? string.Concat(line.Select(c => IsUnprintable(c) ? "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture) : c.ToString()))
+            : line;
+    }
+
+    private static bool IsUnprintable(char c) => char.IsControl(c) || c is '\u2028' or '\u2029';
 }

@@ -52,11 +52,14 @@ public sealed class WorkerProcessJobTests(AzuriteFixture azurite)
     public async Task ThumbnailJob_OutputsResultJsonRecordReplyAndHttpTriggersAgree()
     {
         var settings = Settings("thumb");
+        var replyQueue = "replies-" + Guid.NewGuid().ToString("N")[..8];
+        settings["Storage:AllowedReplyQueues"] = replyQueue;
         var queue = QueueFor(settings);
         await queue.UploadAsync("inputs", "photos/cat.png", TestImages.Png(400, 200));
+        await queue.CreateReplyQueueAsync(replyQueue);
         await using var worker = WorkerProcess.Start(settings);
         var job = JobQueue.Job("thumb-p1", "thumbnail", "photos/cat.png", new JsonObject { ["maxSide"] = 100 });
-        job["replyTo"] = "replies-" + Guid.NewGuid().ToString("N")[..8];
+        job["replyTo"] = replyQueue;
         await queue.SendAsync(job);
 
         var record = await queue.WaitForStateAsync("thumb-p1", TimeSpan.FromSeconds(60), "Succeeded");

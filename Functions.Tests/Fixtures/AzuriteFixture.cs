@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Azure.Core.Pipeline;
+using Azure.Storage;
+using Azure.Storage.Sas;
 
 namespace Functions.Tests.Fixtures;
 
@@ -44,6 +46,18 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
     public string ConnectionString =>
         $"DefaultEndpointsProtocol={Scheme};AccountName={AccountName};AccountKey={AccountKey};" +
         $"BlobEndpoint={BlobServiceUri};QueueEndpoint={QueueServiceUri};TableEndpoint={TableServiceUri};";
+
+    /// <summary>
+    /// An account SAS for every service, resource type and permission, signed with the emulator's key, as a producer
+    /// or an operator would paste one: the query string, without its '?'.
+    /// </summary>
+    public string AccountSas() =>
+        new AccountSasBuilder(AccountSasPermissions.All, DateTimeOffset.UtcNow.AddHours(2), AccountSasServices.All, AccountSasResourceTypes.All)
+            .ToSasQueryParameters(new StorageSharedKeyCredential(AccountName, AccountKey)).ToString();
+
+    /// <summary>A connection string of endpoints and an account SAS (no account key), as Functions accepts for AzureWebJobsStorage.</summary>
+    public string SasConnectionString(string sas) =>
+        $"BlobEndpoint={BlobServiceUri};QueueEndpoint={QueueServiceUri};TableEndpoint={TableServiceUri};SharedAccessSignature={sas}";
 
     public Uri BlobServiceUri => new($"{Scheme}://127.0.0.1:{BlobPort}/{AccountName}");
 

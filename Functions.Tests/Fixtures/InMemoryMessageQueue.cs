@@ -24,6 +24,12 @@ public sealed class InMemoryMessageQueue(string name, TimeProvider time) : IMess
     /// <summary>The next this-many visibility updates fail with 503, as a storage hiccup would.</summary>
     public int FailNextUpdates { get; set; }
 
+    /// <summary>The next this-many deletes fail with 503, as a storage hiccup would.</summary>
+    public int FailNextDeletes { get; set; }
+
+    /// <summary>Runs before each send, as the time a slow send takes (a test advances its clock here, or lets another client act).</summary>
+    public Func<Task>? BeforeSend { get; set; }
+
     public int Count
     {
         get { lock (_gate) { return _entries.Count; } }
@@ -112,6 +118,12 @@ public sealed class InMemoryMessageQueue(string name, TimeProvider time) : IMess
     {
         lock (_gate)
         {
+            if (FailNextDeletes > 0)
+            {
+                FailNextDeletes--;
+                throw new RequestFailedException(503, "The server is busy.", "ServerBusy", null);
+            }
+
             _entries.Remove(Held(messageId, popReceipt));
             return Task.CompletedTask;
         }
@@ -120,10 +132,15 @@ public sealed class InMemoryMessageQueue(string name, TimeProvider time) : IMess
     /// <summary>The time-to-live of the last message sent (null: never expires).</summary>
     public TimeSpan? LastTimeToLive { get; private set; }
 
-    public Task<string> SendAsync(string text, TimeSpan? timeToLive, CancellationToken cancellationToken)
+    public async Task<string> SendAsync(string text, TimeSpan? timeToLive, bool createIfMissing, CancellationToken cancellationToken)
     {
+        if (BeforeSend is { } before)
+        {
+            await before();
+        }
+
         LastTimeToLive = timeToLive;
-        return Task.FromResult(Add(text));
+        return Add(text);
     }
 
     private Entry Held(string messageId, string popReceipt)

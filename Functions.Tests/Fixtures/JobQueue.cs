@@ -100,6 +100,10 @@ public sealed class JobQueue
         return [.. (await Poison.PeekMessagesAsync(32)).Value];
     }
 
+    /// <summary>Creates a reply queue as its producer does: the worker sends replies only to queues that exist.</summary>
+    public async Task CreateReplyQueueAsync(string replyQueue) =>
+        await new QueueClient(ConnectionString, replyQueue, QueueOptions()).CreateIfNotExistsAsync();
+
     /// <summary>Waits for the completion message on a replyTo queue (sent after the record is written).</summary>
     public async Task<QueueMessage> ReceiveReplyAsync(string replyQueue)
     {

@@ -12,7 +12,8 @@ public sealed class JobMessageParserFuzzTests
         new HashSet<string> { "thumbnail", "ocr" },
         new HashSet<string> { "inputs" },
         new HashSet<string> { "outputs", "results" },
-        new HashSet<string> { "jobs", "jobs-poison" });
+        new HashSet<string> { "jobs", "jobs-poison" },
+        new HashSet<string> { "done", "results" });
 
     private static readonly string[] Seeds =
     [

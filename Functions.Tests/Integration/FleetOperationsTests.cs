@@ -57,10 +57,14 @@ public sealed class FleetOperationsTests(AzuriteFixture azurite)
     [Fact]
     public async Task RunningJob_ShowsProgress_AndIsCancelledWithinHalfALease_RepliesCancelled()
     {
-        await using var worker = await TestWorker.StartAsync(azurite, Fast());
+        var replyQueue = "cancel-replies-" + Guid.NewGuid().ToString("N")[..8];
+        var settings = Fast();
+        settings["Storage:AllowedReplyQueues"] = replyQueue;
+        await using var worker = await TestWorker.StartAsync(azurite, settings);
         await worker.Queue.UploadAsync("inputs", "a.png", TestImages.Png(10, 10));
+        await worker.Queue.CreateReplyQueueAsync(replyQueue);
         var job = JobQueue.Job("cancel-me", "delay", "a.png", new JsonObject { ["ms"] = 60_000 });
-        job["replyTo"] = "cancel-replies-" + Guid.NewGuid().ToString("N")[..8];
+        job["replyTo"] = replyQueue;
         await worker.Queue.SendAsync(job);
 
         await Eventually.HoldsAsync(async () => (await worker.Queue.GetRecordAsync("cancel-me"))?.GetString("ProgressStage") == "waiting");

@@ -52,13 +52,15 @@ public sealed class HostileProducerTests(AzuriteFixture azurite)
     [Fact]
     public async Task ResultJsonPresent_RecordNotSucceeded_RedeliveryFinishesTheRecord_WithoutRunningAgain()
     {
-        await using var worker = await TestWorker.StartAsync(azurite);
+        var replyQueue = "marker-replies-" + Guid.NewGuid().ToString("N")[..8];
+        await using var worker = await TestWorker.StartAsync(azurite, new Dictionary<string, string?> { ["Storage:AllowedReplyQueues"] = replyQueue });
         var queue = worker.Queue;
         await queue.UploadAsync("inputs", "a.png", TestImages.Png(64, 64));
+        await queue.CreateReplyQueueAsync(replyQueue);
         // As left by a worker whose table write failed right after result.json: the marker exists, the record says Running.
         await queue.UploadAsync("outputs", "marker-1/result.json", """{"jobId":"marker-1","outputs":[]}"""u8.ToArray());
         var job = JobQueue.Job("marker-1", "thumbnail", "a.png");
-        job["replyTo"] = "marker-replies-" + Guid.NewGuid().ToString("N")[..8];
+        job["replyTo"] = replyQueue;
 
         await queue.SendAsync(job);
 
@@ -103,6 +105,47 @@ public sealed class HostileProducerTests(AzuriteFixture azurite)
         Assert.Contains("other content; ignored", (await queue.GetRecordAsync("twin-1"))!.GetString("Note") ?? string.Empty, StringComparison.Ordinal);
         Assert.Empty(await queue.PeekPoisonAsync());
         _ = record;
+    }
+
+    [Fact]
+    public async Task ReplyToOutsideTheAllowList_OrPrefixIntoAnotherJob_PoisonedBeforeRunning_NoQueueCreated()
+    {
+        var allowed = "lane-replies-" + Guid.NewGuid().ToString("N")[..8];
+        var stranger = "lane-other-" + Guid.NewGuid().ToString("N")[..8];
+        await using var worker = await TestWorker.StartAsync(azurite, new Dictionary<string, string?> { ["Storage:AllowedReplyQueues"] = allowed });
+        var queue = worker.Queue;
+        await queue.UploadAsync("inputs", "a.png", TestImages.Png(32, 32));
+        await queue.SendAsync(JobQueue.Job("lane-victim", "thumbnail", "a.png"));
+        await queue.WaitForStateAsync("lane-victim", TimeSpan.FromSeconds(30), "Succeeded");
+        var victimResult = (await queue.ReadResultAsync("lane-victim")).ToJsonString();
+        var outside = JobQueue.Job("lane-outside", "thumbnail", "a.png");
+        outside["replyTo"] = stranger;
+        var intruder = JobQueue.Job("lane-intruder", "thumbnail", "a.png", new JsonObject { ["maxSide"] = 8 });
+        intruder["output"] = new JsonObject { ["container"] = "outputs", ["prefix"] = "lane-victim/" };
+        // Allowed, but its producer never created it: the job runs, the reply is dropped, no queue appears.
+        var uncreated = JobQueue.Job("lane-uncreated", "thumbnail", "a.png");
+        uncreated["replyTo"] = allowed;
+
+        foreach (var job in new[] { outside, intruder, uncreated })
+        {
+            await queue.SendAsync(job);
+        }
+
+        var refused = await queue.WaitForStateAsync("lane-outside", TimeSpan.FromSeconds(30), "Poisoned");
+        Assert.Equal("invalid-message", refused.GetString("ErrorType"));
+        Assert.Contains("Storage:AllowedReplyQueues", refused.GetString("ErrorMessage"), StringComparison.Ordinal);
+        var intruded = await queue.WaitForStateAsync("lane-intruder", TimeSpan.FromSeconds(30), "Poisoned");
+        Assert.Equal("invalid-blob-name", intruded.GetString("ErrorType"));
+        await queue.WaitForStateAsync("lane-uncreated", TimeSpan.FromSeconds(30), "Succeeded");
+        await queue.WaitForQueueEmptyAsync();
+
+        var outputs = queue.Blobs.GetBlobContainerClient("outputs");
+        Assert.False((await outputs.GetBlobClient("lane-outside/thumbnail.png").ExistsAsync()).Value, "a refused job ran");
+        Assert.Equal(victimResult, (await queue.ReadResultAsync("lane-victim")).ToJsonString());
+        foreach (var name in new[] { stranger, allowed })
+        {
+            Assert.False((await new Azure.Storage.Queues.QueueClient(azurite.ConnectionString, name).ExistsAsync()).Value, $"the worker created queue {name}");
+        }
     }
 
     [Fact]

@@ -103,6 +103,29 @@ public sealed class IdentityStorageTests(AzuriteOAuthFixture fixture) : IClassFi
         Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, (await worker.Http.GetAsync("/api/ready")).StatusCode);
     }
 
+    [Fact]
+    public async Task ResultLinkLifetime_WithAnIdentity_LinksAreSignedWithAUserDelegationKey_AndReadTheBlob()
+    {
+        await using var worker = await TestWorker.StartAsync(Azurite, IdentitySettings(new Dictionary<string, string?>
+        {
+            ["Storage:ResultLinkLifetime"] = "00:05:00",
+        }), services => Register(services, new AzuriteTokenCredential()));
+        await worker.Queue.UploadAsync("inputs", "id/link.png", TestImages.Png(80, 40));
+
+        await worker.Queue.SendAsync(JobQueue.Job("identity-link", "thumbnail", "id/link.png", new JsonObject { ["maxSide"] = 20 }));
+
+        var record = await worker.Queue.WaitForStateAsync("identity-link", Wait, "Succeeded", "Poisoned");
+        Assert.True(record.GetString("State") == "Succeeded", $"{record.GetString("ErrorType")}: {record.GetString("ErrorMessage")}");
+        var output = (await worker.Queue.ReadResultAsync("identity-link"))["outputs"]![0]!;
+        var link = new Uri(output["link"]!.GetValue<string>());
+        Assert.Contains("skoid=", link.Query, StringComparison.Ordinal);
+        Assert.Contains("sp=r&", link.Query, StringComparison.Ordinal);
+        var anonymous = new BlobClient(link, new BlobClientOptions { Transport = Azurite.Transport! });
+        Assert.Equal(
+            (await worker.Queue.Blobs.GetBlobContainerClient("outputs").GetBlobClient("identity-link/thumbnail.png").DownloadContentAsync()).Value.Content.ToArray(),
+            (await anonymous.DownloadContentAsync()).Value.Content.ToArray());
+    }
+
     private Dictionary<string, string?> IdentitySettings(Dictionary<string, string?>? extra = null)
     {
         var settings = new Dictionary<string, string?>

@@ -20,10 +20,12 @@ public sealed class JobFlowTests(AzuriteFixture azurite)
     [Fact]
     public async Task Thumbnail_FlowsFromQueueToResult_WithRecordAndReply()
     {
-        await using var worker = await TestWorker.StartAsync(azurite);
+        var replyQueue = "replies-" + Guid.NewGuid().ToString("N")[..8];
+        await using var worker = await TestWorker.StartAsync(azurite, new Dictionary<string, string?> { ["Storage:AllowedReplyQueues"] = replyQueue });
         await worker.Queue.UploadAsync("inputs", "photos/cat.png", TestImages.Png(400, 200));
+        await worker.Queue.CreateReplyQueueAsync(replyQueue);
         var job = JobQueue.Job("thumb-1", "thumbnail", "photos/cat.png", new JsonObject { ["maxSide"] = 100 });
-        job["replyTo"] = "replies-" + Guid.NewGuid().ToString("N")[..8];
+        job["replyTo"] = replyQueue;
         await worker.Queue.SendAsync(job);
 
         var record = await worker.Queue.WaitForStateAsync("thumb-1", Wait, "Succeeded");
@@ -222,11 +224,16 @@ public sealed class JobFlowTests(AzuriteFixture azurite)
     [Fact]
     public async Task MessageEncodingNone_TakesPlainJson_AndRepliesInPlainJson()
     {
-        await using var worker = await TestWorker.StartAsync(azurite,
-            new Dictionary<string, string?> { ["AzureFunctionsJobHost:extensions:queues:messageEncoding"] = "none" });
+        var replyQueue = "plain-replies-" + Guid.NewGuid().ToString("N")[..8];
+        await using var worker = await TestWorker.StartAsync(azurite, new Dictionary<string, string?>
+        {
+            ["AzureFunctionsJobHost:extensions:queues:messageEncoding"] = "none",
+            ["Storage:AllowedReplyQueues"] = replyQueue,
+        });
         await worker.Queue.UploadAsync("inputs", "plain.png", TestImages.Png(40, 40));
+        await worker.Queue.CreateReplyQueueAsync(replyQueue);
         var job = JobQueue.Job("plain-1", "thumbnail", "plain.png");
-        job["replyTo"] = "plain-replies-" + Guid.NewGuid().ToString("N")[..8];
+        job["replyTo"] = replyQueue;
         await worker.Queue.SendRawAsync(job.ToJsonString());
 
         await worker.Queue.WaitForStateAsync("plain-1", Wait, "Succeeded");

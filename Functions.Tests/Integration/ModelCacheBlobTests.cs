@@ -207,6 +207,28 @@ public sealed class ModelCacheBlobTests(AzuriteFixture azurite) : IClassFixture<
         Assert.DoesNotContain(Directory.GetFiles(_root.File("cache")), file => !file.EndsWith(".lock", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task BlobLargerThanItsDeclaredBytes_FailsTooLarge_NothingCached_HostStaysUp()
+    {
+        var (source, sha256, bytes) = await UploadAsync(OnnxModelWriter.InvertColours());
+        await using var host = await ModelCacheHost.StartAsync(
+            _root.Path,
+            new Dictionary<string, string?>
+            {
+                ["Models:model:Source"] = source,
+                ["Models:model:Sha256"] = sha256,
+                ["Models:model:Bytes"] = (bytes.Length - 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+            azurite.ConnectionString);
+
+        await Assert.ThrowsAsync<WorkerFaultException>(() => host.Cache.WarmAsync(CancellationToken.None));
+
+        var status = Assert.Single(host.Cache.GetSnapshot().Models);
+        Assert.Equal(ModelState.Failed, status.State);
+        Assert.Equal($"{source} is too large: it declares {bytes.Length} bytes, the cap is {bytes.Length - 1} (Models:model:Bytes)", status.Error);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_root.Path, "cache"), "model.onnx*"));
+    }
+
     private async Task<(string Source, string Sha256, byte[] Bytes)> UploadAsync(byte[] bytes)
     {
         var container = await ContainerAsync();

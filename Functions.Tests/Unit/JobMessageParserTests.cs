@@ -11,18 +11,19 @@ public sealed class JobMessageParserTests
         new HashSet<string> { "thumbnail", "ocr" },
         new HashSet<string> { "inputs" },
         new HashSet<string> { "outputs", "results" },
-        new HashSet<string> { "jobs", "jobs-poison" });
+        new HashSet<string> { "jobs", "jobs-poison" },
+        new HashSet<string> { "done", "results" });
 
     [Fact]
     public void Parse_FullMessage_ReadsEveryField()
     {
         var job = JobMessageParser.Parse("""
             { "jobId": "7c1e2d7e-a", "pipeline": "ocr", "input": { "container": "inputs", "blob": "scans/page-1.png" },
-              "output": { "container": "results", "prefix": "x/y/" }, "parameters": { "maxSide": 640 }, "replyTo": "done" }
+              "output": { "container": "results", "prefix": "x/7c1e2d7e-a/" }, "parameters": { "maxSide": 640 }, "replyTo": "done" }
             """, Pipelines);
         Assert.Equal("7c1e2d7e-a", job.JobId);
         Assert.Equal(new BlobReference("inputs", "scans/page-1.png"), job.Input);
-        Assert.Equal(("results", "x/y/"), (job.OutputContainer, job.OutputPrefix));
+        Assert.Equal(("results", "x/7c1e2d7e-a/"), (job.OutputContainer, job.OutputPrefix));
         Assert.Equal(640, job.Parameters!["maxSide"]!.GetValue<int>());
         Assert.Equal("done", job.ReplyTo);
     }
@@ -64,11 +65,45 @@ public sealed class JobMessageParserTests
     [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "inputs", "blob": "a.png" }, "output": { "container": "models" } }""", "container-not-allowed")]
     [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "inputs", "blob": "a.png" }, "replyTo": "jobs" }""", "invalid-message")]
     [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "inputs", "blob": "a.png" }, "replyTo": "jobs-poison" }""", "invalid-message")]
+    // A producer stays in its lane: replies only to allowed queues, outputs only in the job's own folder.
+    [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "inputs", "blob": "a.png" }, "replyTo": "someone-elses-queue" }""", "invalid-message")]
+    [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "inputs", "blob": "a.png" }, "output": { "prefix": "other-job/" } }""", "invalid-blob-name")]
+    [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "inputs", "blob": "a.png" }, "output": { "prefix": "j/other-job/" } }""", "invalid-blob-name")]
+    [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "inputs", "blob": "a.png" }, "output": { "prefix": "jk/" } }""", "invalid-blob-name")]
+    [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "inputs", "blob": "a.png" }, "output": { "prefix": "j" } }""", "invalid-blob-name")]
+    [InlineData("""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "inputs", "blob": "a.png" }, "output": { "prefix": "j/x-" } }""", "invalid-blob-name")]
     public void Parse_Invalid_ThrowsPermanentErrorOfTheRightType(string body, string errorType)
     {
         var error = Assert.Throws<InvalidJobException>(() => JobMessageParser.Parse(body, Pipelines));
         Assert.Equal(errorType, error.ErrorType);
         Assert.Equal(FailureClass.Permanent, error.FailureClass);
+    }
+
+    [Theory]
+    [InlineData("j/")]
+    [InlineData("tenant-a/2026/j/")]
+    public void Parse_PrefixIsTheJobsOwnFolder_IsAccepted(string prefix)
+    {
+        var job = JobMessageParser.Parse(
+            $$"""{ "jobId": "j", "pipeline": "ocr", "input": { "container": "inputs", "blob": "a.png" }, "output": { "prefix": "{{prefix}}" } }""", Pipelines);
+        Assert.Equal(prefix, job.OutputPrefix);
+    }
+
+    [Fact]
+    public void Parse_ReplyToOutsideTheAllowList_NamesTheSetting()
+    {
+        var error = Assert.Throws<InvalidJobException>(() => JobMessageParser.Parse(
+            """{ "jobId": "j", "pipeline": "ocr", "input": { "container": "inputs", "blob": "a.png" }, "replyTo": "billing" }""", Pipelines));
+        Assert.Equal("replyTo 'billing' is not a queue replies may go to; allowed: done, results (Storage:AllowedReplyQueues).", error.Message);
+    }
+
+    [Fact]
+    public void Parse_ControlCharactersInEchoedFields_AreEscaped()
+    {
+        var error = Assert.Throws<InvalidJobException>(() => JobMessageParser.Parse(
+            """{ "jobId": "j", "pipeline": "ocr\n2026-01-01 fail: forged line \u001b[2J", "input": { "container": "inputs", "blob": "a.png" } }""", Pipelines));
+        Assert.DoesNotContain(error.Message, char.IsControl);
+        Assert.Contains("ocr\\u000a2026-01-01 fail: forged line \\u001b[2J", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,7 +11,8 @@ public sealed class JobMessageTraceParentTests
         new HashSet<string> { "thumbnail" },
         new HashSet<string> { "inputs" },
         new HashSet<string> { "outputs" },
-        new HashSet<string> { "jobs", "jobs-poison" });
+        new HashSet<string> { "jobs", "jobs-poison" },
+        new HashSet<string> { "done", "results" });
 
     private static string Body(string traceParent) =>
         $$"""{ "jobId": "t1", "pipeline": "thumbnail", "input": { "container": "inputs", "blob": "a.png" }, "traceparent": {{traceParent}} }""";

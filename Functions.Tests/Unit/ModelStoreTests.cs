@@ -28,7 +28,7 @@ public sealed class ModelStoreTests : IDisposable
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
         var states = new List<ModelState>();
 
-        var stored = await store.GetAsync("identity", ModelSource.Parse("blob://models/identity.onnx"), ModelKind.Onnx, sha256, states.Add, CancellationToken.None);
+        var stored = await store.GetAsync("identity", ModelSource.Parse("blob://models/identity.onnx"), ModelKind.Onnx, sha256, null, states.Add, CancellationToken.None);
 
         Assert.Equal(sha256, stored.Sha256);
         Assert.Equal([ModelState.Fetching, ModelState.Fetching, ModelState.Verifying], states);
@@ -61,7 +61,7 @@ public sealed class ModelStoreTests : IDisposable
             new RecordingLogger<ModelStore>());
 
         await store.GetAsync("identity", ModelSource.Parse("blob://models/identity.onnx"), ModelKind.Onnx,
-            Convert.ToHexStringLower(SHA256.HashData(bytes)), _ => { }, CancellationToken.None);
+            Convert.ToHexStringLower(SHA256.HashData(bytes)), null, _ => { }, CancellationToken.None);
 
         Assert.True(File.Exists(live));
         Assert.False(File.Exists(dead));

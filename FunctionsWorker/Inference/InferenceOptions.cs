@@ -14,6 +14,19 @@ public sealed class InferenceOptions
     /// <summary>Where fetched models are kept between restarts; a relative path is taken from the content root.</summary>
     public string ModelCacheDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "functions-worker-models");
 
+    /// <summary>
+    /// The largest model file fetched (<c>Inference:MaxModelBytes</c>) when its catalog entry declares no
+    /// <c>Bytes</c>: a source that declares or sends more fails the model, so no source can fill the cache volume.
+    /// </summary>
+    public long MaxModelBytes { get; set; } = 4L << 30;
+
+    /// <summary>
+    /// A download that receives no byte for this long fails (<c>Inference:ModelDownloadIdleTimeout</c>), so a source
+    /// that sends its headers and then stalls cannot hold warm-up forever. Idle time, not total time: a large model
+    /// on a slow but moving link is never cut.
+    /// </summary>
+    public TimeSpan ModelDownloadIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How often a long download logs its progress.</summary>
     public TimeSpan FetchProgressInterval { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -18,6 +18,16 @@ internal sealed class InferenceOptionsValidator : IValidateOptions<InferenceOpti
             failures.Add("Inference:ModelCacheDirectory must name a writable directory.");
         }
 
+        if (options.MaxModelBytes < 1)
+        {
+            failures.Add("Inference:MaxModelBytes must be at least 1.");
+        }
+
+        if (options.ModelDownloadIdleTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Inference:ModelDownloadIdleTimeout must be positive.");
+        }
+
         if (options.FetchProgressInterval <= TimeSpan.Zero)
         {
             failures.Add("Inference:FetchProgressInterval must be positive.");

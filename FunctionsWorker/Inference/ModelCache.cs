@@ -213,7 +213,7 @@ public sealed class ModelCache : IModelProvider, IWarmupTask, IDisposable
     private async Task<StoredModel> FetchAsync(ModelEntry entry, CancellationToken cancellationToken)
     {
         var started = _timeProvider.GetTimestamp();
-        var stored = await _store.GetAsync(entry.Name, entry.Source, entry.Kind, entry.Options.Sha256, entry.SetState, cancellationToken)
+        var stored = await _store.GetAsync(entry.Name, entry.Source, entry.Kind, entry.Options.Sha256, entry.Options.Bytes, entry.SetState, cancellationToken)
             .ConfigureAwait(false);
         entry.SetStored(stored, ElapsedMs(started));
         return stored;

@@ -37,6 +37,11 @@ internal sealed class ModelCatalogOptionsValidator : IValidateOptions<ModelCatal
                 failures.Add($"'{prefix}:Sha256' must be 64 hexadecimal digits.");
             }
 
+            if (settings.Bytes is < 1)
+            {
+                failures.Add($"'{prefix}:Bytes' must be at least 1 when set.");
+            }
+
             if (settings.IntraOpThreads is < 1)
             {
                 failures.Add($"'{prefix}:IntraOpThreads' must be at least 1 when set.");

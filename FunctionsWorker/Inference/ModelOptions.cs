@@ -14,6 +14,12 @@ public sealed class ModelOptions
     /// <summary>Expected SHA-256 of the file, 64 hex digits; required for every source but <c>file://</c>.</summary>
     public string? Sha256 { get; set; }
 
+    /// <summary>
+    /// The file's size in bytes, when known: a source that declares or sends more fails at once. Null: the cap is
+    /// <c>Inference:MaxModelBytes</c>.
+    /// </summary>
+    public long? Bytes { get; set; }
+
     /// <summary><c>Onnx</c> or <c>File</c>; null infers it from the source: <c>.onnx</c> is a model, anything else a file.</summary>
     public ModelKind? Kind { get; set; }
 

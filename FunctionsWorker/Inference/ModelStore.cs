@@ -50,6 +50,7 @@ internal sealed class ModelStore
     public string CacheDirectory { get; }
 
     /// <summary>Returns a verified local copy of the model, fetching it when no good cached copy exists.</summary>
+    /// <param name="expectedBytes">The catalog's <c>Bytes</c>: the size cap when set, else <c>Inference:MaxModelBytes</c>.</param>
     /// <param name="onState">Told when the work moves between fetching and verifying, for the status endpoint.</param>
     /// <exception cref="ModelLoadException">The source is missing, unreachable or its content is wrong.</exception>
     public async Task<StoredModel> GetAsync(
@@ -57,6 +58,7 @@ internal sealed class ModelStore
         ModelSource source,
         ModelKind kind,
         string? expectedSha256,
+        long? expectedBytes,
         Action<ModelState> onState,
         CancellationToken cancellationToken)
     {
@@ -91,7 +93,7 @@ internal sealed class ModelStore
         var tempPath = $"{finalPath}.{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}-{RandomNumberGenerator.GetHexString(8, lowercase: true)}{PartialSuffix}";
         try
         {
-            var (sha256, bytes) = await DownloadAsync(opener, name, source, tempPath, cancellationToken).ConfigureAwait(false);
+            var (sha256, bytes) = await DownloadAsync(opener, name, source, tempPath, SizeCap(name, expectedBytes), cancellationToken).ConfigureAwait(false);
             onState(ModelState.Verifying);
             var verifyStarted = _timeProvider.GetTimestamp();
 
@@ -185,10 +187,23 @@ internal sealed class ModelStore
         }
     }
 
+    /// <summary>The most bytes a model's download may bring, and the setting that says so (for the error).</summary>
+    private (long Bytes, string Setting) SizeCap(string name, long? expectedBytes) =>
+        expectedBytes is { } declared ? (declared, $"Models:{name}:Bytes") : (_options.MaxModelBytes, "Inference:MaxModelBytes");
+
+    /// <summary>
+    /// Streams the source into <paramref name="tempPath"/>, hashing on the way; fails a source larger than
+    /// <paramref name="cap"/> (as declared, or as sent) and one that sends nothing for <c>ModelDownloadIdleTimeout</c>.
+    /// </summary>
     private async Task<(string Sha256, long Bytes)> DownloadAsync(
-        IModelSourceOpener opener, string name, ModelSource source, string tempPath, CancellationToken cancellationToken)
+        IModelSourceOpener opener, string name, ModelSource source, string tempPath, (long Bytes, string Setting) cap, CancellationToken cancellationToken)
     {
         await using var download = await opener.OpenAsync(source, cancellationToken).ConfigureAwait(false);
+        if (download.DeclaredLength > cap.Bytes)
+        {
+            throw TooLarge(source, $"it declares {download.DeclaredLength} bytes", cap);
+        }
+
         Log.FetchStarted(_logger, name, source.ToString(), download.DeclaredLength);
         var started = _timeProvider.GetTimestamp();
         var lastProgress = started;
@@ -196,13 +211,30 @@ internal sealed class ModelStore
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
         long bytes = 0;
+        // Restarted before every read, on the injected clock: it fires only when the source stops sending.
+        var idleTimeout = _options.ModelDownloadIdleTimeout;
+        using var idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _timeProvider);
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
         try
         {
             await using (var output = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
             {
                 int read;
-                while ((read = await download.Content.ReadAsync(buffer.AsMemory(0, BufferBytes), cancellationToken).ConfigureAwait(false)) > 0)
+                while (true)
                 {
+                    idle.CancelAfter(idleTimeout);
+                    read = await download.Content.ReadAsync(buffer.AsMemory(0, BufferBytes), reading.Token).ConfigureAwait(false);
+                    idle.CancelAfter(Timeout.InfiniteTimeSpan);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    if (bytes + read > cap.Bytes)
+                    {
+                        throw TooLarge(source, $"it sent more than {cap.Bytes} bytes", cap);
+                    }
+
                     hash.AppendData(buffer, 0, read);
                     await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                     bytes += read;
@@ -216,6 +248,14 @@ internal sealed class ModelStore
                 // On disk before the rename makes it the model: a crash must not leave a short file under the final name.
                 output.Flush(flushToDisk: true);
             }
+        }
+        catch (Exception ex) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested && ex is OperationCanceledException or IOException)
+        {
+            throw new ModelLoadException(
+                "model-fetch-stalled",
+                $"download of {source} stalled: no byte for {idleTimeout} after {bytes} bytes (Inference:ModelDownloadIdleTimeout)",
+                retryable: true,
+                ex);
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException or RequestFailedException)
         {
@@ -241,6 +281,10 @@ internal sealed class ModelStore
         Log.FetchCompleted(_logger, name, bytes, (long)_timeProvider.GetElapsedTime(started).TotalMilliseconds);
         return (Convert.ToHexStringLower(hash.GetHashAndReset()), bytes);
     }
+
+    // Not retried: the same source is as large next time; a new file or setting is what fixes it.
+    private static ModelLoadException TooLarge(ModelSource source, string what, (long Bytes, string Setting) cap) =>
+        new("model-too-large", $"{source} is too large: {what}, the cap is {cap.Bytes} ({cap.Setting})", retryable: false);
 
     private static void ThrowIfHashMismatch(string name, ModelSource source, string expectedSha256, string actualSha256)
     {

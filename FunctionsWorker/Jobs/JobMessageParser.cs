@@ -70,7 +70,7 @@ public static partial class JobMessageParser
                 // An empty prefix would put every such job's result.json at the container root, one overwriting the other.
                 outputPrefix = prefix.Length == 0
                     ? throw new InvalidJobException("invalid-blob-name", "output.prefix must not be empty: give each job its own folder, for example '{jobId}/'.")
-                    : BlobPrefix(prefix);
+                    : OwnFolder(BlobPrefix(prefix), jobId);
             }
         }
 
@@ -94,6 +94,13 @@ public static partial class JobMessageParser
         if (replyTo is not null && rules.ReservedQueues.Contains(replyTo))
         {
             throw new InvalidJobException("invalid-message", $"replyTo '{replyTo}' is the jobs queue or its poison queue; replies go to a queue of their own.");
+        }
+
+        if (replyTo is not null && !rules.ReplyQueues.Contains(replyTo))
+        {
+            throw new InvalidJobException("invalid-message", rules.ReplyQueues.Count == 0
+                ? $"replyTo '{replyTo}' is not allowed: this worker sends no replies (Storage:AllowedReplyQueues is empty)."
+                : $"replyTo '{replyTo}' is not a queue replies may go to; allowed: {string.Join(", ", rules.ReplyQueues.Order(StringComparer.Ordinal))} (Storage:AllowedReplyQueues).");
         }
 
         return new JobMessage(jobId, pipeline, inputBlob, outputContainer, outputPrefix, parameters, replyTo) { TraceParent = TraceParent(root) };
@@ -159,6 +166,16 @@ public static partial class JobMessageParser
         return prefix;
     }
 
+    /// <summary>
+    /// A prefix is the job's own folder, <c>&lt;jobId&gt;/</c> or <c>&lt;anything&gt;/&lt;jobId&gt;/</c>: its last folder
+    /// names the job, so two jobs' prefixes never hold the same blob and no message can overwrite another job's results.
+    /// </summary>
+    private static string OwnFolder(string prefix, string jobId) =>
+        prefix == jobId + "/" || prefix.EndsWith("/" + jobId + "/", StringComparison.Ordinal)
+            ? prefix
+            : throw new InvalidJobException("invalid-blob-name",
+                $"output.prefix '{Echo(prefix)}' is not this job's own folder: it must be '{jobId}/' or end in '/{jobId}/', so no job writes among another job's outputs.");
+
     private static string ContainerName(JsonObject owner, string field, IReadOnlySet<string> allowed)
     {
         var name = RequiredString(owner, field[(field.IndexOf('.') + 1)..], field);
@@ -194,8 +211,9 @@ public static partial class JobMessageParser
 
     private static InvalidJobException Missing(string field) => new("invalid-message", $"Required field '{field}' is missing or empty.");
 
-    // Error messages echo user input; keep them short so a 64 KiB value cannot bloat the job record.
-    private static string Echo(string value) => value.Length <= MaxEcho ? value : value[..MaxEcho] + $"… ({value.Length} chars)";
+    // Error messages echo user input: short, so a 64 KiB value cannot bloat the job record, and escaped, so a newline
+    // or terminal escape in it cannot forge a log line or drive an operator's terminal.
+    private static string Echo(string value) => EchoText.Escape(value.Length <= MaxEcho ? value : value[..MaxEcho] + $"… ({value.Length} chars)");
 
     // \A and \z: $ would also match before a final newline, which storage then rejects.
     [GeneratedRegex(@"\A[A-Za-z0-9_-]{1,64}\z")]

@@ -24,6 +24,7 @@ public sealed record JobOutcome(
     public static JobOutcome Failed(JobRecord record, JobMessage? job, Exception exception)
     {
         var (failure, errorType) = FailureClassifier.Classify(exception);
-        return new JobOutcome(JobOutcomeKind.Failed, record, job, failure, errorType, exception.Message);
+        // The message may repeat what a producer sent: escaped once here, it is safe in the record, reply, status and log.
+        return new JobOutcome(JobOutcomeKind.Failed, record, job, failure, errorType, EchoText.Escape(exception.Message));
     }
 }

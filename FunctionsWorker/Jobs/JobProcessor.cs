@@ -33,7 +33,8 @@ public sealed class JobProcessor(
         pipelines.Names,
         access.Value.InputContainers,
         access.Value.OutputContainers,
-        new[] { storage.Value.JobsQueueName, storage.Value.PoisonQueueName }.OfType<string>().ToHashSet(StringComparer.Ordinal));
+        new[] { storage.Value.JobsQueueName, storage.Value.PoisonQueueName }.OfType<string>().ToHashSet(StringComparer.Ordinal),
+        access.Value.ReplyQueues);
 
     public Task PrepareAsync(CancellationToken cancellationToken) => records.CreateIfNotExistsAsync(cancellationToken);
 
@@ -211,8 +212,8 @@ public sealed class JobProcessor(
                 return (JobOutcome.Failed(record, job, refusal) with { Claimed = true }, record);
             }
 
-            // A replayed job keeps its replay count.
-            var claimed = record with { Replays = stored?.Record.Replays ?? 0 };
+            // A replayed job keeps its replay count and mark (a poison copy whose delete failed is still recognised).
+            var claimed = record with { Replays = stored?.Record.Replays ?? 0, ReplayedPoisonMessageId = stored?.Record.ReplayedPoisonMessageId };
             if (await records.TryReplaceAsync(claimed, stored?.ETag, cancellationToken).ConfigureAwait(false))
             {
                 return (null, claimed);
@@ -309,8 +310,8 @@ public sealed class JobProcessor(
             JobId = job.JobId,
             Pipeline = job.Pipeline,
             ContentHash = job.ContentHash(),
-            InputUri = blobs.GetUri(job.Input.Container, job.Input.Blob).ToString(),
-            OutputUri = blobs.GetUri(job.OutputContainer, job.OutputPrefix + JobBlobs.ResultFileName).ToString(),
+            InputUri = blobs.Address(job.Input.Container, job.Input.Blob),
+            OutputUri = blobs.Address(job.OutputContainer, job.OutputPrefix + JobBlobs.ResultFileName),
         });
     }
 
@@ -432,8 +433,16 @@ public sealed class JobProcessor(
             var blobName = job.OutputPrefix + JobMessageParser.BlobName(output.Name, "output file");
             written.Add(blobName);
             var uri = await blobs.WriteAsync(job.OutputContainer, blobName, output.Content, output.ContentType, cancellationToken).ConfigureAwait(false);
+            var file = new JsonObject { ["name"] = output.Name, ["uri"] = uri, ["contentType"] = output.ContentType };
+            // Opt-in, and apart from uri: the bare address is what records and replies repeat; the link is a credential.
+            if (await blobs.ReadLinkAsync(job.OutputContainer, blobName, cancellationToken).ConfigureAwait(false) is { } link)
+            {
+                file["link"] = link.Link;
+                file["linkExpiresOn"] = link.ExpiresOn;
+            }
+
             // As a JsonNode: JsonArray.Add<T> with a node type would wrap it through reflection (not trim- or AOT-safe).
-            files.Add((JsonNode)new JsonObject { ["name"] = output.Name, ["uri"] = uri.ToString(), ["contentType"] = output.ContentType });
+            files.Add((JsonNode)file);
         }
 
         var document = new JsonObject

@@ -55,6 +55,12 @@ public sealed record JobRecord
     /// <summary>The id of the job's message in <c>&lt;queue&gt;-poison</c>, once poisoned.</summary>
     public string? PoisonMessageId { get; init; }
 
+    /// <summary>
+    /// The poison message whose copy was last sent back to the jobs queue: a replay that finds its own message id here
+    /// only deletes the poison copy, so a replay retried after a failed delete never enqueues the job twice.
+    /// </summary>
+    public string? ReplayedPoisonMessageId { get; init; }
+
     /// <summary>Not stored: set by <c>GET /api/jobs/{jobId}</c> when the worker running the job has gone silent.</summary>
     public bool? WorkerStale { get; init; }
 

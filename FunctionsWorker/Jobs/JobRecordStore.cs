@@ -179,6 +179,7 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
         ["CancelRequested"] = r.CancelRequested,
         ["Replays"] = r.Replays,
         ["PoisonMessageId"] = r.PoisonMessageId,
+        ["ReplayedPoisonMessageId"] = r.ReplayedPoisonMessageId,
         ["Note"] = r.Note is { Length: > MaxErrorLength } n ? n[..MaxErrorLength] + "…" : r.Note,
     };
 
@@ -207,6 +208,7 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
         CancelRequested = e.GetBoolean("CancelRequested") ?? false,
         Replays = e.GetInt32("Replays") ?? 0,
         PoisonMessageId = e.GetString("PoisonMessageId"),
+        ReplayedPoisonMessageId = e.GetString("ReplayedPoisonMessageId"),
         Note = e.GetString("Note"),
     };
 }

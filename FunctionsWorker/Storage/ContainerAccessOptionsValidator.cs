@@ -9,6 +9,12 @@ internal sealed class ContainerAccessOptionsValidator : IValidateOptions<Contain
         var errors = new List<string>();
         Check(errors, "Storage:AllowedInputContainers", options.AllowedInputContainers);
         Check(errors, "Storage:AllowedOutputContainers", options.AllowedOutputContainers);
+        foreach (var bad in options.ReplyQueues.Where(n => !QueueNames.IsValid(n)))
+        {
+            // Empty is allowed: a worker that sends no replies.
+            errors.Add($"Storage:AllowedReplyQueues: '{bad}' is not a valid queue name (3-63 lowercase letters, digits and single hyphens).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

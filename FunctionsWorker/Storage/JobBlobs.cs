@@ -2,17 +2,47 @@ using System.Globalization;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Sas;
+using Microsoft.Extensions.Options;
 using FunctionsWorker.Errors;
 using FunctionsWorker.Telemetry;
 
 namespace FunctionsWorker.Storage;
 
 /// <summary>Reads job inputs and writes job outputs in the worker's storage account.</summary>
-public sealed class JobBlobs(StorageClients clients)
+public sealed class JobBlobs(StorageClients clients, IOptions<ResultLinkOptions> links, TimeProvider time)
 {
     public const string ResultFileName = "result.json";
 
-    public Uri GetUri(string container, string blob) => clients.Blobs.GetBlobContainerClient(container).GetBlobClient(blob).Uri;
+    /// <summary>The blob's address for records and results, never with the connection's SAS (<see cref="StorageUris"/>).</summary>
+    public string Address(string container, string blob) => StorageUris.WithoutQuery(clients.Blobs.GetBlobContainerClient(container).GetBlobClient(blob).Uri);
+
+    /// <summary>
+    /// A read-only link to one blob, valid for <c>Storage:ResultLinkLifetime</c>, for a producer without its own
+    /// credential; null when links are off or the worker holds nothing to sign one with but the connection's own SAS.
+    /// </summary>
+    public async Task<(string Link, DateTimeOffset ExpiresOn)?> ReadLinkAsync(string container, string blobName, CancellationToken cancellationToken)
+    {
+        if (links.Value.ResultLinkLifetime is not { } lifetime)
+        {
+            return null;
+        }
+
+        var blob = clients.Blobs.GetBlobContainerClient(container).GetBlobClient(blobName);
+        var expiresOn = time.GetUtcNow() + lifetime;
+        if (clients.Credential is not null)
+        {
+            // Identity: a user delegation key, itself short-lived, signs the link; no account key is involved.
+            // The key's start a little in the past, for the clock skew between this machine and the service.
+            var key = await clients.Blobs.GetUserDelegationKeyAsync(time.GetUtcNow() - TimeSpan.FromMinutes(5), expiresOn, cancellationToken).ConfigureAwait(false);
+            var sas = new BlobSasBuilder(BlobSasPermissions.Read, expiresOn) { BlobContainerName = container, BlobName = blobName, Resource = "b" };
+            var uri = new BlobUriBuilder(blob.Uri) { Sas = sas.ToSasQueryParameters(key.Value, clients.AccountName) };
+            return (uri.ToUri().ToString(), expiresOn);
+        }
+
+        // Only a client built with the account key can sign; one built from a SAS connection string cannot.
+        return blob.CanGenerateSasUri ? (blob.GenerateSasUri(BlobSasPermissions.Read, expiresOn).ToString(), expiresOn) : null;
+    }
 
     /// <summary>Downloads the input, refusing one larger than <paramref name="maxBytes"/> (<c>Imaging:MaxInputBytes</c>) before reading its bytes.</summary>
     public async Task<BinaryData> ReadInputAsync(BlobReference input, long maxBytes, CancellationToken cancellationToken)
@@ -43,9 +73,9 @@ public sealed class JobBlobs(StorageClients clients)
 
     /// <summary>
     /// Uploads a blob. With <paramref name="createOnly"/> an existing blob is left exactly as it is (a finished job's
-    /// <c>result.json</c> never changes); the upload then does nothing.
+    /// <c>result.json</c> never changes); the upload then does nothing. Returns the blob's address without a query.
     /// </summary>
-    public async Task<Uri> WriteAsync(string container, string blobName, BinaryData content, string contentType, CancellationToken cancellationToken,
+    public async Task<string> WriteAsync(string container, string blobName, BinaryData content, string contentType, CancellationToken cancellationToken,
         bool createOnly = false)
     {
         var containerClient = clients.Blobs.GetBlobContainerClient(container);
@@ -67,7 +97,7 @@ public sealed class JobBlobs(StorageClients clients)
             // Written already, by an earlier holder of the job: the first result stands.
         }
 
-        return blob.Uri;
+        return StorageUris.WithoutQuery(blob.Uri);
     }
 
     public async Task DeleteIfExistsAsync(string container, string blobName, CancellationToken cancellationToken) =>

@@ -13,6 +13,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
         services.AddOptionsWithValidateOnStart<ContainerAccessOptions>().BindConfiguration(ContainerAccessOptions.SectionName);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ContainerAccessOptions>, ContainerAccessOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<ResultLinkOptions>().BindConfiguration(ResultLinkOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ResultLinkOptions>, ResultLinkOptionsValidator>());
         services.TryAddSingleton<StorageClients>();
         services.TryAddSingleton(provider => provider.GetRequiredService<StorageClients>().Blobs);
         services.TryAddSingleton<JobBlobs>();

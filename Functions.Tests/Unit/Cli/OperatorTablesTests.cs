@@ -44,6 +44,21 @@ public sealed class OperatorTablesTests
     }
 
     [Fact]
+    public void JobsTable_ControlCharactersInAnErrorMessage_AreShownEscaped_OneRowPerJob()
+    {
+        var jobs = JsonNode.Parse("""
+            [{"jobId":"e","pipeline":"thumbnail","state":"Poisoned","attempt":1,"errorType":"invalid-message","errorMessage":"bad\u001b[2J\u0007 line\nfake row"}]
+            """)!.AsArray();
+
+        var table = JobsCommand.Table(jobs);
+
+        var lines = table.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.DoesNotContain(table.Replace(Environment.NewLine, string.Empty, StringComparison.Ordinal), char.IsControl);
+        Assert.EndsWith("invalid-message: bad\\u001b[2J\\u0007 line fake row", lines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void WorkersTable_MarksStale_ShowsLoadAndModels()
     {
         var rows = JsonNode.Parse("""

@@ -511,7 +511,8 @@ function renderPoison(messages) {
       const replay = cell.appendChild(el('button', 'small replay', 'Replay'));
       replay.type = 'button';
       replay.addEventListener('click', () => act(replay, 'POST', `/poison/replay?messageId=${encodeURIComponent(m.messageId)}`,
-        (answer) => `Replayed ${answer?.replayed ?? 0} message(s) to the jobs queue.`));
+        (answer) => `Replayed ${answer?.replayed ?? 0} message(s) to the jobs queue.`
+          + (answer?.failed ?? []).map((f) => ` Not replayed ${f.messageId}: ${f.error}.`).join('')));
       cell.append(' ');
       const remove = cell.appendChild(el('button', 'small secondary delete', 'Delete'));
       remove.type = 'button';

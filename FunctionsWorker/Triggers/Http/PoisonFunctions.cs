@@ -26,13 +26,17 @@ public static class PoisonFunctions
         }
     }
 
-    /// <summary>All poisoned messages, or those of <paramref name="jobId"/>, or the one <paramref name="messageId"/>, back to the jobs queue unchanged.</summary>
+    /// <summary>
+    /// All poisoned messages, or those of <paramref name="jobId"/>, or the one <paramref name="messageId"/>, back to the
+    /// jobs queue unchanged. 200 with what was done message by message, a partial failure included: a storage error
+    /// after some were replayed must not hide that they were.
+    /// </summary>
     internal static async Task<IResult> ReplayAsync(PoisonQueueAdmin poison, string? jobId, string? messageId, CancellationToken cancellationToken)
     {
         try
         {
-            var replayed = await poison.ReplayAsync(jobId, messageId, cancellationToken).ConfigureAwait(false);
-            return TypedResults.Json(new ReplayReport(replayed.Count, replayed), HttpJsonContext.Default.ReplayReport);
+            var report = await poison.ReplayAsync(jobId, messageId, cancellationToken).ConfigureAwait(false);
+            return TypedResults.Json(new ReplayReport(report.Done.Count, report.Done, report.Failed, report.Stopped), HttpJsonContext.Default.ReplayReport);
         }
         catch (Exception ex) when (StorageErrors.IsStorageFailure(ex) && !cancellationToken.IsCancellationRequested)
         {
@@ -44,9 +48,13 @@ public static class PoisonFunctions
     {
         try
         {
-            return await poison.DeleteAsync(messageId, cancellationToken).ConfigureAwait(false)
-                ? TypedResults.NoContent()
-                : TypedResults.Problem($"No message '{messageId}' in the poison queue.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+            var report = await poison.DeleteAsync(messageId, cancellationToken).ConfigureAwait(false);
+            return (report.Done.Count, report.Failed.Count) switch
+            {
+                (> 0, _) => TypedResults.NoContent(),
+                (_, > 0) => TypedResults.Problem($"Message '{messageId}' was not deleted: {report.Failed[0].Error}.", statusCode: StatusCodes.Status409Conflict, title: "Not deleted"),
+                _ => TypedResults.Problem($"No message '{messageId}' in the poison queue.", statusCode: StatusCodes.Status404NotFound, title: "Not found"),
+            };
         }
         catch (Exception ex) when (StorageErrors.IsStorageFailure(ex) && !cancellationToken.IsCancellationRequested)
         {

@@ -42,12 +42,20 @@ internal sealed class AzureMessageQueue(QueueClient queue) : IMessageQueue
     // The service's "never expires" is a time-to-live of -1 second.
     private static readonly TimeSpan Forever = TimeSpan.FromSeconds(-1);
 
-    public async Task<string> SendAsync(string text, TimeSpan? timeToLive, CancellationToken cancellationToken)
+    public async Task<string> SendAsync(string text, TimeSpan? timeToLive, bool createIfMissing, CancellationToken cancellationToken)
     {
         string? id = null;
-        await StorageErrors.CreatingIfMissingAsync(
-            async () => id = (await queue.SendMessageAsync(text, visibilityTimeout: null, timeToLive: timeToLive ?? Forever, cancellationToken).ConfigureAwait(false)).Value.MessageId,
-            () => queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
+        async Task Send() =>
+            id = (await queue.SendMessageAsync(text, visibilityTimeout: null, timeToLive: timeToLive ?? Forever, cancellationToken).ConfigureAwait(false)).Value.MessageId;
+        if (createIfMissing)
+        {
+            await StorageErrors.CreatingIfMissingAsync(Send, () => queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+        else
+        {
+            await Send().ConfigureAwait(false);
+        }
+
         return id!;
     }
 }

@@ -22,7 +22,11 @@ public interface IMessageQueue
     /// <summary>Up to 32 visible messages, without taking them (no pop receipt, dequeue count unchanged).</summary>
     Task<IReadOnlyList<ReceivedMessage>> PeekAsync(int maxMessages, CancellationToken cancellationToken);
 
-    /// <summary>Adds a message, creating the queue first if it does not exist; a null <paramref name="timeToLive"/> never expires.</summary>
+    /// <summary>Adds a message; a null <paramref name="timeToLive"/> never expires.</summary>
+    /// <param name="createIfMissing">
+    /// Create the queue first if it does not exist: only for the worker's own queues (jobs, poison), never for a queue
+    /// a message names, which then fails with the service's 404 <c>QueueNotFound</c>.
+    /// </param>
     /// <returns>The new message's id.</returns>
-    Task<string> SendAsync(string text, TimeSpan? timeToLive, CancellationToken cancellationToken);
+    Task<string> SendAsync(string text, TimeSpan? timeToLive, bool createIfMissing, CancellationToken cancellationToken);
 }

@@ -48,4 +48,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 16, Level = LogLevel.Warning,
         Message = "Job {JobId}: could not send its reply (message {MessageId}, dequeue count {DequeueCount}): {Error}")]
     public static partial void ReplyFailed(ILogger logger, string jobId, string messageId, long dequeueCount, string error);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning,
+        Message = "Job {JobId}: reply queue {ReplyQueue} does not exist, reply dropped (the worker never creates a queue a message names: its producer creates it)")]
+    public static partial void ReplyQueueMissing(ILogger logger, string jobId, string replyQueue);
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Azure;
 using Microsoft.Extensions.Options;
 using FunctionsWorker.Configuration;
 using FunctionsWorker.Errors;
@@ -144,6 +145,12 @@ public sealed class QueueProcessor(
             await replies.SendAsync(outcome.Job!, fate.State, outputUri, outcome.Error, outcome.Ignored, settle).ConfigureAwait(false);
             return true;
         }
+        catch (RequestFailedException ex) when (ex.IsMissingTarget())
+        {
+            // Not retried: no redelivery would create the queue, and holding the message for it would loop.
+            Log.ReplyQueueMissing(logger, outcome.Record.JobId, outcome.Job!.ReplyTo!);
+            return true;
+        }
         catch (Exception ex) when (StorageErrors.IsStorageFailure(ex))
         {
             Log.ReplyFailed(logger, outcome.Record.JobId, outcome.Record.MessageId ?? string.Empty, outcome.Record.Attempt, StorageErrors.Describe(ex));
@@ -166,7 +173,7 @@ public sealed class QueueProcessor(
             case MessageFateKind.Poison:
                 // The original text, unchanged, so a replay is a plain re-enqueue. Sent before the delete: if the settle
                 // bound cuts in between, the message comes back and is poisoned again, never lost.
-                var poisonMessageId = await _poison!.SendAsync(lease.Text, workerOptions.Value.PoisonMessageTimeToLive, settle).ConfigureAwait(false);
+                var poisonMessageId = await _poison!.SendAsync(lease.Text, workerOptions.Value.PoisonMessageTimeToLive, createIfMissing: true, settle).ConfigureAwait(false);
                 await lease.DeleteAsync().ConfigureAwait(false);
                 Log.MovedToPoison(logger, lease.MessageId, lease.DequeueCount, _poison.Name);
                 return poisonMessageId;

@@ -26,6 +26,7 @@ public sealed class ReplySender(IMessageQueues queues, IOptions<QueuesOptions> o
             body["note"] = note;
         }
 
-        return queues.Get(job.ReplyTo!).SendAsync(options.Value.Encode(body.ToJsonString()), ReplyTimeToLive, cancellationToken);
+        // Never created here: the parser let through only an allowed queue, and its producer owns it.
+        return queues.Get(job.ReplyTo!).SendAsync(options.Value.Encode(body.ToJsonString()), ReplyTimeToLive, createIfMissing: false, cancellationToken);
     }
 }
