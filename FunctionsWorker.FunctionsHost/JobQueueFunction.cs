@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using FunctionsWorker.Health;
 using FunctionsWorker.Jobs;
 using FunctionsWorker.Triggers.Queue;
@@ -47,9 +48,16 @@ public sealed class JobQueueFunction(QueueProcessor processor, WorkerState state
         return new JobEnvelope(id, body, dequeueCount, inserted);
     }
 
-    // The host sends strings as they are and dates and numbers as JSON, so a date arrives in quotes.
-    private static string? Text(IReadOnlyDictionary<string, object?> metadata, string key) =>
-        metadata.TryGetValue(key, out var value) && value is not null
-            ? Convert.ToString(value, CultureInfo.InvariantCulture)?.Trim('"')
-            : null;
+    // The host sends strings as they are and numbers and dates as JSON, so a date arrives as a JSON string literal.
+    private static string? Text(IReadOnlyDictionary<string, object?> metadata, string key)
+    {
+        var text = metadata.TryGetValue(key, out var value) ? Convert.ToString(value, CultureInfo.InvariantCulture) : null;
+        if (text is null || !text.StartsWith('"'))
+        {
+            return text;
+        }
+
+        using var json = JsonDocument.Parse(text);
+        return json.RootElement.GetString();
+    }
 }
