@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Functions.Tests.Fixtures;
 using Functions.Tests.Fixtures.Rpc;
+using Google.Protobuf;
 
 namespace Functions.Tests.EndToEnd;
 
@@ -22,7 +23,7 @@ public sealed class FunctionsHostContractTests(AzuriteFixture azurite)
     private static readonly string WorkerDll = Path.Combine(RepositoryPaths.BuildOutput("FunctionsWorker.FunctionsHost"), "FunctionsWorker.FunctionsHost.dll");
 
     [Fact]
-    public async Task Worker_SpeaksFunctionRpc_AndRunsAQueuedThumbnailJob()
+    public async Task Worker_SpeaksFunctionRpc_RunsAQueuedJob_PoisonsAPermanentFailure_FailsACancelledInvocation()
     {
         var queueName = "fh-" + Guid.NewGuid().ToString("N")[..8];
         var settings = new Dictionary<string, string>
@@ -32,6 +33,7 @@ public sealed class FunctionsHostContractTests(AzuriteFixture azurite)
             ["JobsTableName"] = "fh" + Guid.NewGuid().ToString("N")[..10],
             ["Inference:ModelCacheDirectory"] = Directory.CreateTempSubdirectory("functions-host-models-").FullName,
             ["Inference:Device"] = "cpu",
+            ["Pipelines:Delay:Enabled"] = "true",
         };
         var jobs = new JobQueue(azurite.ConnectionString, queueName, settings["JobsTableName"]);
         await jobs.UploadAsync("inputs", "fh/cat.png", TestImages.Png(400, 200));
@@ -68,13 +70,59 @@ public sealed class FunctionsHostContractTests(AzuriteFixture azurite)
         Assert.Equal(function.FunctionId, loaded.FunctionId);
         AssertSuccess(loaded.Result, host);
 
-        // The message as the host's queue listener has it: fetched from Azurite, its body decoded (messageEncoding base64).
+        var invocation = await InvocationAsync(jobs, function.FunctionId);
+        await host.SendAsync(new StreamingMessage { RequestId = "invoke", InvocationRequest = invocation });
+        var invoked = (await ExpectAsync(host, StreamingMessage.ContentOneofCase.InvocationResponse, patience.Token)).InvocationResponse;
+        Assert.Equal(invocation.InvocationId, invoked.InvocationId);
+        AssertSuccess(invoked.Result, host);
+
+        // The shared core ran the job: the completion marker and the record, as under the self-hosted worker.
+        var result = await jobs.ReadResultAsync(jobId);
+        Assert.Equal(jobId, (string?)result["jobId"]);
+        Assert.Equal(100, (int)result["result"]!["width"]!);
+        var record = await jobs.GetRecordAsync(jobId);
+        Assert.Equal("Succeeded", record!.GetString("State"));
+        Assert.Equal(invocation.TriggerMetadata["Id"].String, record.GetString("MessageId"));
+
+        // A permanent failure: the function poisons the message itself and completes, so the host neither retries it
+        // nor poisons it again.
+        var missing = "fh-" + Guid.NewGuid().ToString("N")[..8];
+        await jobs.SendAsync(JobQueue.Job(missing, "thumbnail", "fh/missing.png"));
+        var poisoned = await InvocationAsync(jobs, function.FunctionId);
+        await host.SendAsync(new StreamingMessage { RequestId = "invoke-poison", InvocationRequest = poisoned });
+        AssertSuccess((await ExpectAsync(host, StreamingMessage.ContentOneofCase.InvocationResponse, patience.Token)).InvocationResponse.Result, host);
+        var poison = Assert.Single(await jobs.PeekPoisonAsync());
+        Assert.Equal(JobQueue.Base64(poisoned.InputData[0].Data.String), poison.MessageText);
+        var poisonRecord = await jobs.GetRecordAsync(missing);
+        Assert.Equal("Poisoned", poisonRecord!.GetString("State"));
+        Assert.Equal("blob-not-found", poisonRecord.GetString("ErrorType"));
+
+        // Cancelled by the host mid-job (its shutdown, functionTimeout): the invocation fails, so the host retries it.
+        var slow = "fh-" + Guid.NewGuid().ToString("N")[..8];
+        await jobs.SendAsync(JobQueue.Job(slow, "delay", "fh/cat.png", new JsonObject { ["ms"] = 600000 }));
+        var cancelled = await InvocationAsync(jobs, function.FunctionId);
+        await host.SendAsync(new StreamingMessage { RequestId = "invoke-cancel", InvocationRequest = cancelled });
+        await jobs.WaitForStateAsync(slow, Patience, "Running");
+        await host.SendAsync(new StreamingMessage { RequestId = "cancel", InvocationCancel = new InvocationCancel { InvocationId = cancelled.InvocationId } });
+        var interrupted = (await ExpectAsync(host, StreamingMessage.ContentOneofCase.InvocationResponse, patience.Token)).InvocationResponse;
+        Assert.Equal(cancelled.InvocationId, interrupted.InvocationId);
+        Assert.NotEqual(StatusResult.Types.Status.Success, interrupted.Result.Status);
+        Assert.Equal("Released", (await jobs.GetRecordAsync(slow))!.GetString("State"));
+        Assert.Single(await jobs.PeekPoisonAsync());
+    }
+
+    /// <summary>
+    /// The next message of the queue as the host's queue listener hands it to the worker: fetched from Azurite, its body
+    /// decoded (messageEncoding base64), the trigger metadata the host sends beside it.
+    /// </summary>
+    private static async Task<InvocationRequest> InvocationAsync(JobQueue jobs, string functionId)
+    {
         var message = (await jobs.Queue.ReceiveMessageAsync(TimeSpan.FromMinutes(5))).Value;
         var body = Encoding.UTF8.GetString(Convert.FromBase64String(message.MessageText));
         var invocation = new InvocationRequest
         {
             InvocationId = Guid.NewGuid().ToString(),
-            FunctionId = function.FunctionId,
+            FunctionId = functionId,
             // The host always sends its activity's trace context; the worker reads it for every invocation.
             TraceContext = new RpcTraceContext { TraceParent = $"00-{Guid.NewGuid():N}-{Guid.NewGuid().ToString("N")[..16]}-01" },
         };
@@ -91,18 +139,7 @@ public sealed class FunctionsHostContractTests(AzuriteFixture azurite)
         {
             Json = $$"""{"MethodName":"ProcessJob","UtcNow":{{JsonSerializer.Serialize(DateTimeOffset.UtcNow)}},"RandGuid":"{{Guid.NewGuid()}}"}""",
         };
-        await host.SendAsync(new StreamingMessage { RequestId = "invoke", InvocationRequest = invocation });
-        var invoked = (await ExpectAsync(host, StreamingMessage.ContentOneofCase.InvocationResponse, patience.Token)).InvocationResponse;
-        Assert.Equal(invocation.InvocationId, invoked.InvocationId);
-        AssertSuccess(invoked.Result, host);
-
-        // The shared core ran the job: the completion marker and the record, as under the self-hosted worker.
-        var result = await jobs.ReadResultAsync(jobId);
-        Assert.Equal(jobId, (string?)result["jobId"]);
-        Assert.Equal(100, (int)result["result"]!["width"]!);
-        var record = await jobs.GetRecordAsync(jobId);
-        Assert.Equal("Succeeded", record!.GetString("State"));
-        Assert.Equal(message.MessageId, record.GetString("MessageId"));
+        return invocation;
     }
 
     private static TypedData Json(DateTimeOffset? at) =>
@@ -120,7 +157,7 @@ public sealed class FunctionsHostContractTests(AzuriteFixture azurite)
             throw new Xunit.Sdk.XunitException($"No {expected} from the worker. Its output:\n{host.Logs}");
         }
 
-        Assert.True(message.ContentCase == expected, $"Expected {expected}, the worker sent {message.ContentCase}. Its output:\n{host.Logs}");
+        Assert.True(message.ContentCase == expected, $"Expected {expected}, the worker sent {message.ContentCase} ({Convert.ToHexString(message.ToByteArray())}). Its output:\n{host.Logs}");
         return message;
     }
 

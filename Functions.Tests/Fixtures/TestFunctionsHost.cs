@@ -97,12 +97,20 @@ public sealed class TestFunctionsHost : IAsyncDisposable
 
     public ValueTask SendAsync(StreamingMessage message) => _toWorker.Writer.WriteAsync(message);
 
-    /// <summary>The next message from the worker that is not a log line (those are kept for <see cref="Logs"/>).</summary>
+    /// <summary>
+    /// The next message from the worker that is not a log line (those are kept for <see cref="Logs"/>) and not empty:
+    /// the worker answers an InvocationCancel with a message of no content, which the host ignores too.
+    /// </summary>
     public async Task<StreamingMessage> ReceiveAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
             var message = await _fromWorker.Reader.ReadAsync(cancellationToken);
+            if (message.ContentCase == StreamingMessage.ContentOneofCase.None && message.CalculateSize() == message.RequestId.Length + 2)
+            {
+                continue;
+            }
+
             if (message.ContentCase != StreamingMessage.ContentOneofCase.RpcLog)
             {
                 return message;
