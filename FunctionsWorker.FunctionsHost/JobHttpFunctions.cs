@@ -40,7 +40,7 @@ public sealed class JobHttpFunctions(
             top = parsed;
         }
 
-        return JobFunctions.ListJobsAsync(records, Optional(query["state"]), Optional(query["pipeline"]), since, top, Optional(query["continuation"]), cancellationToken);
+        return JobFunctions.ListJobsAsync(records, HttpQuery.Optional(query["state"]), HttpQuery.Optional(query["pipeline"]), since, top, HttpQuery.Optional(query["continuation"]), cancellationToken);
     }
 
     [Function("GetJob")]
@@ -52,6 +52,4 @@ public sealed class JobHttpFunctions(
     public Task<IResult> CancelAsync(
         [HttpTrigger(AuthorizationLevel.Admin, "delete", Route = "jobs/{jobId}")] HttpRequest request, string jobId, CancellationToken cancellationToken) =>
         JobFunctions.CancelJobAsync(jobId, records, queues, storage, encoding, time, cancellationToken);
-
-    private static string? Optional(Microsoft.Extensions.Primitives.StringValues value) => value.Count == 0 ? null : value.ToString();
 }

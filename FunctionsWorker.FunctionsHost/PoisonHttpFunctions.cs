@@ -17,13 +17,11 @@ public sealed class PoisonHttpFunctions(PoisonQueueAdmin poison)
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "poison/replay")] HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return PoisonFunctions.ReplayAsync(poison, Optional(request.Query["jobId"]), Optional(request.Query["messageId"]), cancellationToken);
+        return PoisonFunctions.ReplayAsync(poison, HttpQuery.Optional(request.Query["jobId"]), HttpQuery.Optional(request.Query["messageId"]), cancellationToken);
     }
 
     [Function("DeletePoison")]
     public Task<IResult> DeleteAsync(
         [HttpTrigger(AuthorizationLevel.Admin, "delete", Route = "poison/{messageId}")] HttpRequest request, string messageId, CancellationToken cancellationToken) =>
         PoisonFunctions.DeleteAsync(messageId, poison, cancellationToken);
-
-    private static string? Optional(Microsoft.Extensions.Primitives.StringValues value) => value.Count == 0 ? null : value.ToString();
 }

@@ -54,6 +54,8 @@ public sealed class FunctionsHostContractTests(AzuriteFixture azurite)
         await host.SendAsync(new StreamingMessage { RequestId = "init", WorkerInitRequest = init });
         var initialized = await ExpectAsync(host, StreamingMessage.ContentOneofCase.WorkerInitResponse, patience.Token);
         AssertSuccess(initialized.WorkerInitResponse.Result, host);
+        // ConfigureFunctionsWebApplication: the worker tells the host where to proxy the HTTP triggers' requests.
+        Assert.StartsWith("http://", initialized.WorkerInitResponse.Capabilities["HttpUri"], StringComparison.Ordinal);
 
         await host.SendAsync(new StreamingMessage { RequestId = "metadata", FunctionsMetadataRequest = new FunctionsMetadataRequest { FunctionAppDirectory = appDirectory } });
         var metadata = (await ExpectAsync(host, StreamingMessage.ContentOneofCase.FunctionMetadataResponse, patience.Token)).FunctionMetadataResponse;

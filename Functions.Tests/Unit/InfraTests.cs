@@ -109,16 +109,11 @@ public sealed class InfraTests
         Assert.Equal("UserAssigned", app["identity"]!["type"]!.GetValue<string>());
         // The env list compiles to one expression (the fixed settings concatenated with workerSettings).
         var env = Objects(app).Single(o => o["env"] is JsonValue)["env"]!.GetValue<string>();
-        foreach (var setting in new[]
-                 {
-                     "'AzureWebJobsStorage__accountName', 'value', parameters('storageAccountName')",
-                     "'AzureWebJobsStorage__credential', 'value', 'managedidentity'",
-                     "'AzureWebJobsStorage__clientId', 'value', parameters('identityClientId')",
-                     "'APPLICATIONINSIGHTS_CONNECTION_STRING', 'secretRef', 'appinsights-connection'",
-                 })
-        {
-            Assert.Contains($"createObject('name', {setting})", env, StringComparison.Ordinal);
-        }
+        AssertSettings(env,
+            "'AzureWebJobsStorage__accountName', 'value', parameters('storageAccountName')",
+            "'AzureWebJobsStorage__credential', 'value', 'managedidentity'",
+            "'AzureWebJobsStorage__clientId', 'value', parameters('identityClientId')",
+            "'APPLICATIONINSIGHTS_CONNECTION_STRING', 'secretRef', 'appinsights-connection'");
 
         Assert.DoesNotContain("'AzureWebJobsStorage',", env, StringComparison.Ordinal);
         var queueRule = Objects(app).Single(o => o["azureQueue"] is JsonObject)["azureQueue"]!;
@@ -160,17 +155,12 @@ public sealed class InfraTests
         Assert.Equal("UserAssigned", app["identity"]!["type"]!.GetValue<string>());
         Assert.Equal("[parameters('workloadProfileName')]", app["properties"]!["workloadProfileName"]!.GetValue<string>());
         var env = Objects(app).Single(o => o["env"] is JsonValue)["env"]!.GetValue<string>();
-        foreach (var setting in new[]
-                 {
-                     "'FUNCTIONS_WORKER_RUNTIME', 'value', 'dotnet-isolated'",
-                     "'AzureWebJobsStorage__accountName', 'value', parameters('storageAccountName')",
-                     "'AzureWebJobsStorage__credential', 'value', 'managedidentity'",
-                     "'AzureWebJobsStorage__clientId', 'value', parameters('identityClientId')",
-                     "'JobsQueueName', 'value', parameters('jobsQueueName')",
-                 })
-        {
-            Assert.Contains($"createObject('name', {setting})", env, StringComparison.Ordinal);
-        }
+        AssertSettings(env,
+            "'FUNCTIONS_WORKER_RUNTIME', 'value', 'dotnet-isolated'",
+            "'AzureWebJobsStorage__accountName', 'value', parameters('storageAccountName')",
+            "'AzureWebJobsStorage__credential', 'value', 'managedidentity'",
+            "'AzureWebJobsStorage__clientId', 'value', parameters('identityClientId')",
+            "'JobsQueueName', 'value', parameters('jobsQueueName')");
 
         // The Functions host scales on its queue trigger itself: no KEDA rule of ours, and no shared key anywhere.
         Assert.DoesNotContain(Objects(app), o => o["azureQueue"] is not null);
@@ -194,6 +184,10 @@ public sealed class InfraTests
         // not batchSize; a larger value keeps jobs waiting on a busy replica instead of adding one.
         Assert.InRange(fromBicep, 2, 4);
     }
+
+    /// <summary>Each setting as the compiled env expression holds it: <c>createObject('name', ...)</c>.</summary>
+    private static void AssertSettings(string env, params string[] settings) =>
+        Assert.All(settings, setting => Assert.Contains($"createObject('name', {setting})", env, StringComparison.Ordinal));
 
     private static IEnumerable<JsonObject> ContainerApps(JsonNode? template) => Objects(template)
         .Where(o => o["type"]?.GetValueKind() == System.Text.Json.JsonValueKind.String && o["type"]!.GetValue<string>() == "Microsoft.App/containerApps");
