@@ -159,7 +159,7 @@ public sealed class FunctionsHostContractTests(AzuriteFixture azurite)
             throw new Xunit.Sdk.XunitException($"No {expected} from the worker. Its output:\n{host.Logs}");
         }
 
-        Assert.True(message.ContentCase == expected, $"Expected {expected}, the worker sent {message.ContentCase} ({Convert.ToHexString(message.ToByteArray())}). Its output:\n{host.Logs}");
+        Assert.True(message.ContentCase == expected, $"Expected {expected}, the worker sent {message.ContentCase} (first bytes {Convert.ToHexString(message.ToByteArray().Take(48).ToArray())}). Its output:\n{host.Logs}");
         return message;
     }
 
