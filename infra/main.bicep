@@ -30,6 +30,13 @@ param gpuProfileType string = 'Consumption-GPU-NC8as-T4'
 @minValue(1)
 param queueLength int = 3
 
+@description('containerapp: the self-hosted worker with its own queue listener (worker-app.bicep); functionapp: the Azure Functions host running the isolated worker on the same GPU profile (function-app.bicep).')
+@allowed([
+  'containerapp'
+  'functionapp'
+])
+param hostingMode string = 'containerapp'
+
 @description('Upper bound of worker replicas.')
 param maxReplicas int = 8
 
@@ -102,7 +109,7 @@ module environment 'modules/environment.bicep' = {
   }
 }
 
-module worker 'modules/worker-app.bicep' = {
+module worker 'modules/worker-app.bicep' = if (hostingMode == 'containerapp') {
   name: 'worker'
   // The identity must hold its storage roles before the first replica starts (the pull role comes with registry's outputs).
   dependsOn: [
@@ -128,7 +135,32 @@ module worker 'modules/worker-app.bicep' = {
   }
 }
 
+module functionApp 'modules/function-app.bicep' = if (hostingMode == 'functionapp') {
+  name: 'function-app'
+  dependsOn: [
+    storageRoles
+  ]
+  params: {
+    name: 'func-worker-${take(token, 8)}'
+    location: location
+    tags: tags
+    environmentId: environment.outputs.id
+    workloadProfileName: environment.outputs.gpuProfileName
+    image: workerImage
+    registryServer: registry.outputs.loginServer
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    identityPrincipalId: identity.outputs.principalId
+    storageAccountName: storage.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    jobsQueueName: jobsQueueName
+    jobsTableName: jobsTableName
+    maxReplicas: maxReplicas
+    extraEnv: workerSettings
+  }
+}
+
 output AZURE_CONTAINER_REGISTRY_ENDPOINT string = registry.outputs.loginServer
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
-output WORKER_APP_NAME string = worker.outputs.name
+output WORKER_APP_NAME string = hostingMode == 'functionapp' ? functionApp!.outputs.name : worker!.outputs.name
 output JOBS_QUEUE_NAME string = jobsQueueName

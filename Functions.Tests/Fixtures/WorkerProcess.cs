@@ -51,15 +51,7 @@ public sealed partial class WorkerProcess : IAsyncDisposable
     /// <summary>The program the worker's process runs: the native binary, or dotnet.</summary>
     public static string Executable => NativeBinary ?? "dotnet";
 
-    public static string WorkerDll
-    {
-        get
-        {
-            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                ? "Release" : "Debug";
-            return Path.Combine(RepositoryPaths.Root, "FunctionsWorker", "bin", configuration, "net10.0", "FunctionsWorker.dll");
-        }
-    }
+    public static string WorkerDll => Path.Combine(RepositoryPaths.BuildOutput("FunctionsWorker"), "FunctionsWorker.dll");
 
     /// <summary>Starts the worker in an empty content root with the given app settings as environment variables.</summary>
     public static WorkerProcess Start(IDictionary<string, string> settings, int? port = null) => Start(settings, new Dictionary<string, string>(), port);

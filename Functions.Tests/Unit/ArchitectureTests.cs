@@ -100,6 +100,22 @@ public sealed partial class ArchitectureTests
         Assert.True(violations.Any(v => v.Contains(expected, StringComparison.Ordinal)), $"{route}: not caught; found [{string.Join("; ", violations)}]");
     }
 
+    /// <summary>
+    /// The Functions host entry (FunctionsWorker.FunctionsHost) sits above every folder, beside Hosting: it may use any
+    /// layer, and names only real ones (it is a project of its own, so no folder can import it back).
+    /// </summary>
+    [Fact]
+    public void FunctionsHostEntry_ImportsOnlyFoldersOfTheLayerList()
+    {
+        var root = Path.Combine(RepositoryPaths.Root, "FunctionsWorker.FunctionsHost");
+        var imports = Directory.EnumerateFiles(root, "*.cs", SearchOption.TopDirectoryOnly)
+            .SelectMany(file => UsingPattern().Matches(File.ReadAllText(file)).Select(m => (File: Path.GetFileName(file), Target: m.Groups["target"].Value)))
+            .Where(import => import.Target != "FunctionsHost")
+            .ToList();
+        Assert.Contains(imports, import => import.Target == "Jobs");
+        Assert.All(imports, import => Assert.True(LayerOf(import.Target) >= 0, $"{import.File} imports FunctionsWorker.{import.Target}, which is not in the layer list."));
+    }
+
     [Fact]
     public void ReferencesInCommentsAndStrings_AreNotReferences()
     {

@@ -76,7 +76,8 @@ public sealed class InfraTests
         var text = await TemplateText.Value;
         var template = JsonNode.Parse(text);
         var resources = Objects(template).Where(o => o["type"] is JsonValue && o["apiVersion"] is JsonValue).ToList();
-        var account = resources.Single(r => r["type"]!.GetValue<string>() == "Microsoft.Storage/storageAccounts");
+        // The one account deployed; a module's reference to it is an `existing` entry.
+        var account = resources.Single(r => r["type"]!.GetValue<string>() == "Microsoft.Storage/storageAccounts" && r["existing"] is null);
         Assert.False(account["properties"]!["allowSharedKeyAccess"]!.GetValue<bool>());
 
         foreach (var name in new[] { "\"inputs\"", "\"outputs\"", "\"models\"", "format('{0}-poison', parameters('jobsQueueName'))" })
@@ -104,21 +105,15 @@ public sealed class InfraTests
             Assert.Contains(role, text, StringComparison.Ordinal);
         }
 
-        var app = Objects(template).Single(o => o["type"]?.GetValueKind() == System.Text.Json.JsonValueKind.String
-            && o["type"]!.GetValue<string>() == "Microsoft.App/containerApps");
+        var app = ContainerApps(template).Single(o => o["kind"] is null);
         Assert.Equal("UserAssigned", app["identity"]!["type"]!.GetValue<string>());
         // The env list compiles to one expression (the fixed settings concatenated with workerSettings).
         var env = Objects(app).Single(o => o["env"] is JsonValue)["env"]!.GetValue<string>();
-        foreach (var setting in new[]
-                 {
-                     "'AzureWebJobsStorage__accountName', 'value', parameters('storageAccountName')",
-                     "'AzureWebJobsStorage__credential', 'value', 'managedidentity'",
-                     "'AzureWebJobsStorage__clientId', 'value', parameters('identityClientId')",
-                     "'APPLICATIONINSIGHTS_CONNECTION_STRING', 'secretRef', 'appinsights-connection'",
-                 })
-        {
-            Assert.Contains($"createObject('name', {setting})", env, StringComparison.Ordinal);
-        }
+        AssertSettings(env,
+            "'AzureWebJobsStorage__accountName', 'value', parameters('storageAccountName')",
+            "'AzureWebJobsStorage__credential', 'value', 'managedidentity'",
+            "'AzureWebJobsStorage__clientId', 'value', parameters('identityClientId')",
+            "'APPLICATIONINSIGHTS_CONNECTION_STRING', 'secretRef', 'appinsights-connection'");
 
         Assert.DoesNotContain("'AzureWebJobsStorage',", env, StringComparison.Ordinal);
         var queueRule = Objects(app).Single(o => o["azureQueue"] is JsonObject)["azureQueue"]!;
@@ -134,6 +129,50 @@ public sealed class InfraTests
     }
 
     [Fact]
+    public async Task Bicep_HostingMode_ChoosesTheSelfHostedAppOrTheFunctionApp()
+    {
+        var template = JsonNode.Parse(await TemplateText.Value)!;
+        var mode = template["parameters"]!["hostingMode"]!;
+        Assert.Equal("containerapp", mode["defaultValue"]!.GetValue<string>());
+        Assert.Equal(["containerapp", "functionapp"], mode["allowedValues"]!.AsArray().Select(v => v!.GetValue<string>()));
+
+        // Exactly one of the two apps is deployed, by the parameter.
+        var modules = Objects(template).Where(o => o["type"] is JsonValue t && t.GetValue<string>() == "Microsoft.Resources/deployments").ToList();
+        Assert.Equal("[equals(parameters('hostingMode'), 'containerapp')]", modules.Single(m => (string?)m["name"] == "worker")["condition"]!.GetValue<string>());
+        Assert.Equal("[equals(parameters('hostingMode'), 'functionapp')]", modules.Single(m => (string?)m["name"] == "function-app")["condition"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Bicep_FunctionApp_IsAFunctionsContainerAppOnTheGpuProfileWithIdentityStorage()
+    {
+        var template = JsonNode.Parse(await TemplateText.Value)!;
+        var module = Objects(template).Single(o => o["type"] is JsonValue t && t.GetValue<string>() == "Microsoft.Resources/deployments" && (string?)o["name"] == "function-app");
+        Assert.Equal("[reference('environment').outputs.gpuProfileName.value]",
+            module["properties"]!["parameters"]!["workloadProfileName"]!["value"]!.GetValue<string>());
+
+        var app = ContainerApps(template).Single(o => o["kind"] is not null);
+        Assert.Equal("functionapp", app["kind"]!.GetValue<string>());
+        Assert.Equal("UserAssigned", app["identity"]!["type"]!.GetValue<string>());
+        Assert.Equal("[parameters('workloadProfileName')]", app["properties"]!["workloadProfileName"]!.GetValue<string>());
+        var env = Objects(app).Single(o => o["env"] is JsonValue)["env"]!.GetValue<string>();
+        AssertSettings(env,
+            "'FUNCTIONS_WORKER_RUNTIME', 'value', 'dotnet-isolated'",
+            "'AzureWebJobsStorage__accountName', 'value', parameters('storageAccountName')",
+            "'AzureWebJobsStorage__credential', 'value', 'managedidentity'",
+            "'AzureWebJobsStorage__clientId', 'value', parameters('identityClientId')",
+            "'JobsQueueName', 'value', parameters('jobsQueueName')");
+
+        // The Functions host scales on its queue trigger itself: no KEDA rule of ours, and no shared key anywhere.
+        Assert.DoesNotContain(Objects(app), o => o["azureQueue"] is not null);
+        Assert.DoesNotContain("'AzureWebJobsStorage',", env, StringComparison.Ordinal);
+        // Storage Blob Data Owner for the host's own blobs (keys, leases), scoped to the account.
+        var moduleText = module.ToJsonString();
+        Assert.Contains("b7e6dc6d-f1e8-4753-8033-0f276bb0955b", moduleText, StringComparison.Ordinal);
+        var role = Objects(module).Single(o => o["type"] is JsonValue t && t.GetValue<string>() == "Microsoft.Authorization/roleAssignments");
+        Assert.Equal("[resourceId('Microsoft.Storage/storageAccounts', parameters('storageAccountName'))]", role["scope"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task KedaQueueLength_IsOneReplicasCapacity_SameInYamlAndBicep()
     {
         var yaml = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "infra", "containerapp.yaml"));
@@ -145,6 +184,13 @@ public sealed class InfraTests
         // not batchSize; a larger value keeps jobs waiting on a busy replica instead of adding one.
         Assert.InRange(fromBicep, 2, 4);
     }
+
+    /// <summary>Each setting as the compiled env expression holds it: <c>createObject('name', ...)</c>.</summary>
+    private static void AssertSettings(string env, params string[] settings) =>
+        Assert.All(settings, setting => Assert.Contains($"createObject('name', {setting})", env, StringComparison.Ordinal));
+
+    private static IEnumerable<JsonObject> ContainerApps(JsonNode? template) => Objects(template)
+        .Where(o => o["type"]?.GetValueKind() == System.Text.Json.JsonValueKind.String && o["type"]!.GetValue<string>() == "Microsoft.App/containerApps");
 
     /// <summary>Every JSON object in the tree, the root included.</summary>
     private static IEnumerable<JsonObject> Objects(JsonNode? node)

@@ -171,13 +171,12 @@ public sealed class SettingsTests
     }
 
     [Fact]
-    public void SampleSettings_DoNotSuggestTheFunctionsHost()
+    public void SampleSettings_RunUnderTheFunctionsHost_FromItsOwnEntry()
     {
-        // FUNCTIONS_WORKER_RUNTIME made `func start` look like the way to run the worker; it is not.
+        // func start runs FunctionsWorker.FunctionsHost (the isolated-worker entry), never the self-hosted worker.
         var sample = File.ReadAllText(Path.Combine(Fixtures.RepositoryPaths.Root, "local.settings.sample.json"));
-        Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", sample, StringComparison.Ordinal);
-        Assert.NotEmpty(FunctionsConfiguration.ReadLocalSettings(sample));
+        Assert.Equal("dotnet-isolated", FunctionsConfiguration.ReadLocalSettings(sample)["FUNCTIONS_WORKER_RUNTIME"]);
         var readme = File.ReadAllText(Path.Combine(Fixtures.RepositoryPaths.Root, "README.md"));
-        Assert.Contains("`func start` does not run it", readme, StringComparison.Ordinal);
+        Assert.Contains("cd FunctionsWorker.FunctionsHost && func start", readme, StringComparison.Ordinal);
     }
 }

@@ -84,17 +84,12 @@ public static class FunctionsWorkerHost
         });
 
     /// <summary>
-    /// Layers host.json, local.settings.json and the environment as Functions does (then <paramref name="settings"/>,
-    /// which win: tests and the benchmark pass theirs here), and registers every part of the worker.
+    /// The self-hosted worker: the shared core (<see cref="AddWorkerCore"/>) served by its own Kestrel on the Functions
+    /// port, logging to the console, with its own queue listener.
     /// </summary>
     public static WebApplicationBuilder AddFunctionsWorker(this WebApplicationBuilder builder, IDictionary<string, string?>? settings = null)
     {
-        builder.Configuration.AddFunctionsConfiguration(builder.Environment.ContentRootPath);
-        if (settings is not null)
-        {
-            builder.Configuration.AddInMemoryCollection(settings);
-        }
-
+        builder.AddWorkerCore(settings);
         builder.WebHost.UseUrls($"http://0.0.0.0:{FunctionsConfiguration.ResolvePort(builder.Configuration)}");
         builder.Logging.AddSimpleConsole(ConfigureConsole);
 
@@ -102,6 +97,23 @@ public static class FunctionsWorkerHost
         // says the same in one line (RunAsync, RunWorkerAsync), and a failed background service is still logged by
         // the host at Critical, with its stack, as it stops.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        builder.Services.AddQueueTrigger();
+        return builder;
+    }
+
+    /// <summary>
+    /// What both hosting modes share (README, Two hosting modes): layers host.json, local.settings.json and the
+    /// environment as Functions does (then <paramref name="settings"/>, which win: tests and the benchmark pass theirs
+    /// here), and registers every part of the worker but the queue listener; the self-hosted worker adds its own
+    /// listener, under the Functions host the host's queue trigger fetches.
+    /// </summary>
+    public static IHostApplicationBuilder AddWorkerCore(this IHostApplicationBuilder builder, IDictionary<string, string?>? settings = null)
+    {
+        builder.Configuration.AddFunctionsConfiguration(builder.Environment.ContentRootPath);
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
 
         // Pipelines run CPU-bound work on pool threads; a floor above the core count keeps lease renewals,
         // the listener and the HTTP triggers from waiting for the pool's slow thread injection.
@@ -124,7 +136,7 @@ public static class FunctionsWorkerHost
         builder.Services
             .AddJobs()
             .AddFleet()
-            .AddQueueTrigger()
+            .AddQueueProcessing()
             .AddHttpTriggers();
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>((host, worker) =>
         {

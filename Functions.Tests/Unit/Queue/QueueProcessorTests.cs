@@ -168,6 +168,41 @@ public sealed class QueueProcessorTests
         await jobs.DeleteAsync(other.MessageId, other.PopReceipt, CancellationToken.None);
     }
 
+    [Fact]
+    public async Task Hosted_Permanent_WritesTheBodyToPoisonEncoded_RecordsPoisoned_AndLetsTheInvocationComplete()
+    {
+        _jobs.Script("{\"jobId\":\"bad\"}", e => ScriptedJobRunner.Failing(e, new InvalidJobException("invalid-json", "bad")));
+
+        var fate = await Processor(encoding: "base64").ProcessHostedAsync(new JobEnvelope("h1", "{\"jobId\":\"bad\"}", 1, null), CancellationToken.None);
+
+        // The host decoded the body; poison gets it as the host's queue holds it (messageEncoding base64), no expiry.
+        Assert.Equal(MessageFate.Poison, fate);
+        Assert.Equal([JobQueue.Base64("{\"jobId\":\"bad\"}")], _queues["jobs-poison"].Texts);
+        Assert.Null(_queues["jobs-poison"].LastTimeToLive);
+        Assert.Equal((Finished("h1"), JobState.Poisoned), Assert.Single(_jobs.Finished));
+    }
+
+    [Fact]
+    public async Task Hosted_Transient_IsReleased_ForTheHostToRetry_UntilTheLastAttemptPoisonsIt()
+    {
+        _jobs.Script("slow", e => ScriptedJobRunner.Failing(e, new TransientJobException("timeout", "slow")));
+        var processor = Processor();
+
+        Assert.Equal(MessageFate.Release(JobState.Retrying, Visibility), await processor.ProcessHostedAsync(new JobEnvelope("h2", "slow", 4, null), CancellationToken.None));
+        Assert.Equal(0, _queues["jobs-poison"].Count);
+        Assert.Equal(MessageFate.Poison, await processor.ProcessHostedAsync(new JobEnvelope("h2", "slow", 5, null), CancellationToken.None));
+        Assert.Equal(["slow"], _queues["jobs-poison"].Texts);
+        Assert.Equal([(Finished("h2"), JobState.Retrying), (Finished("h2"), JobState.Poisoned)], _jobs.Finished);
+    }
+
+    [Fact]
+    public async Task Hosted_Success_IsDeleted_NothingPoisoned()
+    {
+        Assert.Equal(MessageFate.Delete, await Processor().ProcessHostedAsync(new JobEnvelope("h3", "fine", 1, null), CancellationToken.None));
+        Assert.Equal(0, _queues["jobs-poison"].Count);
+        Assert.Empty(_jobs.Finished);
+    }
+
     private static string Finished(string messageId) => "msg-" + messageId;
 
     private static JobOutcome Failed(Exception exception) =>

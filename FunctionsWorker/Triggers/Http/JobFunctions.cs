@@ -172,7 +172,7 @@ public static class JobFunctions
         return false;
     }
 
-    private static IResult BadRequest(string detail) =>
+    internal static IResult BadRequest(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
 
     internal static IResult Unavailable(Exception ex) =>

@@ -37,7 +37,51 @@ public sealed class QueueProcessor(
     {
         using var span = WorkerTelemetry.StartJob(TraceParentOf(message), message.MessageId, message.DequeueCount);
         var outcome = await RunAsync(message, execution).ConfigureAwait(false);
-        var fate = Decide(outcome, message.DequeueCount);
+        var (fate, recordKey) = await ConcludeAsync(outcome, message.DequeueCount, settle).ConfigureAwait(false);
+        WorkerTelemetry.JobFinished(span, recordKey ?? outcome.Record.JobId, outcome.Job?.Pipeline, fate.State.ToString(), outcome.ErrorType, outcome.Record.DurationMs, outcome.Record.QueueWaitMs);
+        using (WorkerTelemetry.StartSpan("settle")?.SetTag("messaging.operation.name", fate.Kind.ToString().ToLowerInvariant()))
+        {
+            if (await SettleAsync(lease, fate, settle).ConfigureAwait(false) is { } poisonMessageId && recordKey is not null)
+            {
+                await jobs.MarkPoisonedAsync(recordKey, poisonMessageId, settle).ConfigureAwait(false);
+            }
+        }
+
+        return outcome;
+    }
+
+    /// <summary>
+    /// Runs a delivery that the Functions host fetched and holds (its body already decoded, its dequeue count kept by
+    /// the host) and decides its fate as <see cref="ProcessAsync"/> does, minus what the host owns: a poisoned job's
+    /// original text is written to <c>&lt;queue&gt;-poison</c> here (the caller then completes the invocation), delete
+    /// is the caller completing normally, and a release is the caller throwing so the host retries.
+    /// </summary>
+    public async Task<MessageFate> ProcessHostedAsync(JobEnvelope envelope, CancellationToken cancellationToken)
+    {
+        using var span = WorkerTelemetry.StartJob(
+            WorkerTelemetry.Source.HasListeners() ? JobMessageParser.TryReadTraceParent(envelope.Body) : null, envelope.MessageId, envelope.DequeueCount);
+        var outcome = await jobs.RunAsync(envelope, cancellationToken).ConfigureAwait(false);
+        var (fate, recordKey) = await ConcludeAsync(outcome, envelope.DequeueCount, CancellationToken.None).ConfigureAwait(false);
+        WorkerTelemetry.JobFinished(span, recordKey ?? outcome.Record.JobId, outcome.Job?.Pipeline, fate.State.ToString(), outcome.ErrorType, outcome.Record.DurationMs, outcome.Record.QueueWaitMs);
+        if (fate.Kind == MessageFateKind.Poison)
+        {
+            // CancellationToken.None, as in SettleAsync: a stop must not leave the job recorded poisoned with no poison message.
+            var poisonMessageId = await _poison!.SendAsync(_options.Encode(envelope.Body), workerOptions.Value.PoisonMessageTimeToLive, CancellationToken.None)
+                .ConfigureAwait(false);
+            Log.MovedToPoison(logger, envelope.MessageId, envelope.DequeueCount, _poison.Name);
+            if (recordKey is not null)
+            {
+                await jobs.MarkPoisonedAsync(recordKey, poisonMessageId, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        return fate;
+    }
+
+    /// <summary>Decides the fate of an attempt, records the state it ends in and sends the reply; returns the record's key.</summary>
+    private async Task<(MessageFate Fate, string? RecordKey)> ConcludeAsync(JobOutcome outcome, long dequeueCount, CancellationToken settle)
+    {
+        var fate = Decide(outcome, dequeueCount);
         string? recordKey = outcome.Record.JobId;
         if (outcome.Kind is JobOutcomeKind.Failed or JobOutcomeKind.Interrupted or JobOutcomeKind.Cancelled)
         {
@@ -58,16 +102,7 @@ public sealed class QueueProcessor(
             fate = fate.State == JobState.Succeeded ? MessageFate.Release(JobState.Succeeded, _options.VisibilityTimeout) : fate;
         }
 
-        WorkerTelemetry.JobFinished(span, recordKey ?? outcome.Record.JobId, outcome.Job?.Pipeline, fate.State.ToString(), outcome.ErrorType, outcome.Record.DurationMs, outcome.Record.QueueWaitMs);
-        using (WorkerTelemetry.StartSpan("settle")?.SetTag("messaging.operation.name", fate.Kind.ToString().ToLowerInvariant()))
-        {
-            if (await SettleAsync(lease, fate, settle).ConfigureAwait(false) is { } poisonMessageId && recordKey is not null)
-            {
-                await jobs.MarkPoisonedAsync(recordKey, poisonMessageId, settle).ConfigureAwait(false);
-            }
-        }
-
-        return outcome;
+        return (fate, recordKey);
     }
 
     /// <summary>The producer's W3C trace context from the body, read only when someone listens to the worker's spans.</summary>

@@ -7,7 +7,16 @@ namespace FunctionsWorker.Triggers.Queue;
 /// <summary>Registers the queue trigger: host.json <c>extensions.queues</c>, the queues, the processor and the listener.</summary>
 public static class QueueTriggerServiceCollectionExtensions
 {
+    /// <summary>The queue trigger with its own listener: the self-hosted worker.</summary>
     public static IServiceCollection AddQueueTrigger(this IServiceCollection services)
+    {
+        services.AddQueueProcessing();
+        services.AddHostedServiceAfterListening<QueueListener>();
+        return services;
+    }
+
+    /// <summary>Everything but the listener: the processor that decides a delivery's fate, poison, replies and queues.</summary>
+    public static IServiceCollection AddQueueProcessing(this IServiceCollection services)
     {
         services.AddOptionsWithValidateOnStart<QueuesOptions>().BindConfiguration(QueuesOptions.SectionName);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<QueuesOptions>, QueuesOptionsValidator>());
@@ -17,7 +26,6 @@ public static class QueueTriggerServiceCollectionExtensions
         services.TryAddSingleton<ReplySender>();
         services.TryAddSingleton<QueueProcessor>();
         services.TryAddSingleton<PoisonQueueAdmin>();
-        services.AddHostedServiceAfterListening<QueueListener>();
         return services;
     }
 }

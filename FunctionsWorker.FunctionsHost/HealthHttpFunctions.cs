@@ -1,0 +1,23 @@
+using FunctionsWorker.Health;
+using FunctionsWorker.Triggers.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+
+namespace FunctionsWorker.FunctionsHost;
+
+/// <summary>Health, ready and status as Functions HTTP triggers, answered by the self-hosted worker's handlers.</summary>
+public sealed class HealthHttpFunctions(WorkerState state, WorkerHealth health, TimeProvider time, StatusReports reports)
+{
+    [Function("Health")]
+    public IResult Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "health")] HttpRequest request) =>
+        HealthFunctions.GetHealth(state, health, time);
+
+    [Function("Ready")]
+    public IResult Ready([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "ready")] HttpRequest request) =>
+        HealthFunctions.GetReady(health);
+
+    [Function("Status")]
+    public Task<IResult> StatusAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "status")] HttpRequest request, CancellationToken cancellationToken) =>
+        HealthFunctions.GetStatusAsync(reports, cancellationToken);
+}
