@@ -27,6 +27,7 @@ public sealed partial class GpuPackageDeviceTests(AzuriteFixture azurite)
         var queue = new JobQueue(azurite.ConnectionString, settings["JobsQueueName"], settings["JobsTableName"]);
         string[] lines = ["Invoice 2026-11-23", "Total due: 42.50 EUR"];
         await queue.UploadAsync("inputs", "scans/invoice.png", TextImageRenderer.Render(lines, 32, SKColors.Black, SKColors.White));
+        Assert.True(File.Exists(GpuFlavour.CudaProviderLibrary));
         await using var worker = WorkerProcess.StartBuild(GpuFlavour.Worker, settings, new Dictionary<string, string>());
         await queue.SendAsync(JobQueue.Job("gpu-auto-1", "ocr", "scans/invoice.png"));
 
@@ -39,7 +40,7 @@ public sealed partial class GpuPackageDeviceTests(AzuriteFixture azurite)
         Assert.Equal("Cpu", device["effective"]!.GetValue<string>());
         var reason = device["reason"]!.GetValue<string>();
         Assert.StartsWith("auto: CUDA could not be started (Failed to load library ", reason, StringComparison.Ordinal);
-        Assert.Contains(GpuFlavour.CudaProviderLibrary, reason, StringComparison.Ordinal);
+        Assert.Contains(GpuFlavour.CudaProviderLibraryName, reason, StringComparison.Ordinal);
         Assert.Matches(MissingLibrary(), reason);
         Assert.DoesNotContain("onnxruntime_src", reason, StringComparison.Ordinal);
         var models = inference["models"]!.AsArray().Where(m => m!["kind"]!.GetValue<string>() == "Onnx").ToList();
@@ -54,6 +55,7 @@ public sealed partial class GpuPackageDeviceTests(AzuriteFixture azurite)
         await File.WriteAllBytesAsync(model, OnnxModelWriter.Identity());
         var settings = Settings("gpucuda", "cuda");
         settings["Models:gpu-only:Source"] = $"file://{model}";
+        Assert.True(File.Exists(GpuFlavour.CudaProviderLibrary));
         await using var worker = WorkerProcess.StartBuild(GpuFlavour.Worker, settings, new Dictionary<string, string>());
         await WorkerProcessTests.WaitForHealthAsync(worker);
 
