@@ -59,15 +59,7 @@ public sealed partial class GpuPackageDeviceTests(AzuriteFixture azurite)
         await using var worker = WorkerProcess.StartBuild(GpuFlavour.Worker, settings, new Dictionary<string, string>());
         await WorkerProcessTests.WaitForHealthAsync(worker);
 
-        // The model turns Failed inside the warm-up task a moment before the task itself reports the failure.
-        var reasons = string.Empty;
-        await Eventually.HoldsAsync(async () =>
-        {
-            var ready = await worker.Http.GetAsync("/api/ready");
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-            reasons = await ready.Content.ReadAsStringAsync();
-            return reasons.Contains("gpu-only", StringComparison.Ordinal);
-        }, seconds: 60);
+        var reasons = await worker.WaitForNotReadyReasonAsync("gpu-only", seconds: 60);
         Assert.Contains("Inference:Device is cuda", reasons, StringComparison.Ordinal);
         Assert.Matches(MissingLibrary(), reasons);
 

@@ -103,6 +103,23 @@ public sealed partial class WorkerProcess : IAsyncDisposable
         return new WorkerProcess(process, chosenPort);
     }
 
+    /// <summary>
+    /// Polls <c>/api/ready</c>, which must stay 503 meanwhile, until its reasons mention <paramref name="text"/>; returns
+    /// them. A model turns Failed inside its warm-up task a moment before the task itself reports the failure.
+    /// </summary>
+    public async Task<string> WaitForNotReadyReasonAsync(string text, int seconds)
+    {
+        var reasons = string.Empty;
+        await Eventually.HoldsAsync(async () =>
+        {
+            var ready = await Http.GetAsync("/api/ready");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            reasons = await ready.Content.ReadAsStringAsync();
+            return reasons.Contains(text, StringComparison.Ordinal);
+        }, seconds);
+        return reasons;
+    }
+
     public void Terminate()
     {
         if (Kill(_process.Id, 15) != 0)
