@@ -1,4 +1,4 @@
-# GPU image by default (CUDA runtime + Microsoft.ML.OnnxRuntime.Gpu); CPU image with --build-arg FLAVOR=Cpu.
+# GPU image by default (CUDA runtime + Microsoft.ML.OnnxRuntime.Gpu.Linux); CPU image with --build-arg FLAVOR=Cpu.
 # The worker is published with native AOT: one native binary, no .NET runtime in the image.
 ARG FLAVOR=Gpu
 
@@ -9,8 +9,10 @@ RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev &
 WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props FunctionsWorker.sln host.json ./
 COPY FunctionsWorker/ FunctionsWorker/
-# Any new trim or AOT warning fails this step (FunctionsWorker.csproj). The image needs neither the debug symbols
-# (FunctionsWorker.dbg) nor the Windows builds of ONNX Runtime that its package copies beside every publish (*.dll).
+# Any new trim or AOT warning fails this step (FunctionsWorker.csproj). ONNX Runtime's native libraries come from its
+# NuGet package into the publish output: libonnxruntime.so, and in the GPU flavour libonnxruntime_providers_cuda.so and
+# libonnxruntime_providers_shared.so beside it, where ONNX Runtime loads the CUDA provider from. The image needs
+# neither the debug symbols (FunctionsWorker.dbg) nor the Windows builds of the CPU package (*.dll).
 RUN dotnet publish FunctionsWorker/FunctionsWorker.csproj -c Release -r linux-x64 -o /app -p:OnnxRuntimeFlavor=${FLAVOR} \
     && rm -f /app/*.dbg /app/*.dll \
     && cp host.json /app/
@@ -21,7 +23,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=optional --no-audit --no-fund
 
 # The native binary needs what .NET's runtime-deps image holds: glibc, libstdc++, OpenSSL, CA certificates, tzdata.
-FROM nvidia/cuda:12.6.3-cudnn-runtime-ubuntu24.04 AS runtime-Gpu
+# The GPU package's CUDA provider links CUDA 13 (cuBLAS, cuRAND, the CUDA runtime) and uses cuDNN 9, all in this base
+# image; the driver (libcuda.so.1) comes from the host and must be R580 or newer.
+FROM nvidia/cuda:13.0.2-cudnn-runtime-ubuntu24.04 AS runtime-Gpu
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates libssl3t64 tzdata && rm -rf /var/lib/apt/lists/*
 FROM mcr.microsoft.com/dotnet/runtime-deps:10.0 AS runtime-Cpu
 

@@ -75,6 +75,23 @@ run_aot_tests() {
     --no-build -nologo --filter "NativeAot=true" --logger "console;verbosity=normal")
 }
 
+# The GPU flavour (-p:OnnxRuntimeFlavor=Gpu: Microsoft.ML.OnnxRuntime.Gpu.Linux, its CUDA provider library beside
+# libonnxruntime.so) into artifacts/gpu; it restores and compiles apart from the CPU build (Directory.Build.props).
+GPU_DIR="$ROOT/artifacts/gpu"
+build_gpu() {
+  log "dotnet build (GPU flavour, Microsoft.ML.OnnxRuntime.Gpu.Linux) -> artifacts/gpu"
+  local started=$SECONDS
+  (cd "$ROOT" && dotnet build FunctionsWorker/FunctionsWorker.csproj -c Release -p:OnnxRuntimeFlavor=Gpu -o "$GPU_DIR" -nologo -v q)
+  log "GPU flavour build took $((SECONDS - started)) s"
+}
+
+# The tests of trait Gpu=true (device choice with the GPU package: CUDA fallback and CUDA required), run against the
+# GPU flavour's worker; the main run leaves them out.
+run_gpu_tests() {
+  (cd "$ROOT" && FUNCTIONS_WORKER_GPU="$GPU_DIR/FunctionsWorker.dll" dotnet test Functions.Tests/Functions.Tests.csproj -c Release \
+    --no-build -nologo --filter "Gpu=true" --logger "console;verbosity=normal")
+}
+
 # What both README commands need first: tools, npm packages, fonts, and a Release build of the solution.
 prepare() {
   ensure_tools

@@ -40,6 +40,7 @@ public sealed class ConfigurationErrorTests
     [InlineData("host.json", """{ "version": "2.0", "worker": { "leaseDuration": } }""", "host.json is not valid JSON at line 1, position 50")]
     [InlineData("local.settings.json", """{ "Values": { "JobsQueueName": "jobs", } """, "local.settings.json is not valid JSON at line 1")]
     [InlineData("env", "PORT=abc", "PORT must be a TCP port between 0 and 65535, got 'abc'.")]
+    [InlineData("env", "Inference:CudnnConvAlgoSearch=fast", "app setting Inference:CudnnConvAlgoSearch must be one of heuristic, exhaustive, default, got 'fast'.")]
     public async Task ConfigurationMistake_ExitsOne_WithOneLineNamingIt_NoStackTrace_NoSecret(string where, string mistake, string expected)
     {
         var settings = new Dictionary<string, string> { ["AzureWebJobsStorage"] = Storage };

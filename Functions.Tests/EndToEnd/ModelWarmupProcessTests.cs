@@ -76,15 +76,7 @@ public sealed class ModelWarmupProcessTests(AzuriteFixture azurite)
 
         Assert.Equal(HttpStatusCode.OK, (await worker.Http.GetAsync("/api/health")).StatusCode);
 
-        // The model turns Failed inside the warm-up task a moment before the task itself reports the failure.
-        var reasons = string.Empty;
-        await Eventually.HoldsAsync(async () =>
-        {
-            var ready = await worker.Http.GetAsync("/api/ready");
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-            reasons = await ready.Content.ReadAsStringAsync();
-            return reasons.Contains("gpu-only", StringComparison.Ordinal);
-        }, seconds: 10);
+        var reasons = await worker.WaitForNotReadyReasonAsync("gpu-only", seconds: 10);
         Assert.Contains("gpu-only", reasons, StringComparison.Ordinal);
         Assert.Contains("cuda", reasons, StringComparison.Ordinal);
         Assert.False(worker.HasExited);

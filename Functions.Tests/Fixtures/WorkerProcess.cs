@@ -48,16 +48,20 @@ public sealed partial class WorkerProcess : IAsyncDisposable
     /// <summary>The folder of the worker under test (its binary, host.json, native libraries): the build's or the AOT publish's.</summary>
     public static string BinariesDirectory => Path.GetDirectoryName(NativeBinary ?? WorkerDll)!;
 
-    /// <summary>The program the worker's process runs: the native binary, or dotnet.</summary>
-    public static string Executable => NativeBinary ?? "dotnet";
-
     public static string WorkerDll => Path.Combine(RepositoryPaths.BuildOutput("FunctionsWorker"), "FunctionsWorker.dll");
 
     /// <summary>Starts the worker in an empty content root with the given app settings as environment variables.</summary>
     public static WorkerProcess Start(IDictionary<string, string> settings, int? port = null) => Start(settings, new Dictionary<string, string>(), port);
 
     /// <summary>Starts the worker in a content root holding <paramref name="files"/> (name → text: host.json, local.settings.json).</summary>
-    public static WorkerProcess Start(IDictionary<string, string> settings, IDictionary<string, string> files, int? port = null)
+    public static WorkerProcess Start(IDictionary<string, string> settings, IDictionary<string, string> files, int? port = null) =>
+        StartBuild(NativeBinary ?? WorkerDll, settings, files, port);
+
+    /// <summary>
+    /// Starts another build of the worker than the one under test (the GPU flavour's): a FunctionsWorker.dll, run by
+    /// dotnet, or a native binary.
+    /// </summary>
+    public static WorkerProcess StartBuild(string worker, IDictionary<string, string> settings, IDictionary<string, string> files, int? port = null)
     {
         var chosenPort = port ?? FreePort();
         var contentRoot = Directory.CreateTempSubdirectory("worker-e2e-").FullName;
@@ -66,16 +70,17 @@ public sealed partial class WorkerProcess : IAsyncDisposable
             File.WriteAllText(Path.Combine(contentRoot, name), text);
         }
 
-        var start = new ProcessStartInfo(Executable)
+        var managed = worker.EndsWith(".dll", StringComparison.Ordinal);
+        var start = new ProcessStartInfo(managed ? "dotnet" : worker)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = contentRoot,
         };
-        if (NativeBinary is null)
+        if (managed)
         {
-            start.ArgumentList.Add(WorkerDll);
+            start.ArgumentList.Add(worker);
         }
 
         start.Environment["PORT"] = chosenPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -86,8 +91,25 @@ public sealed partial class WorkerProcess : IAsyncDisposable
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException(Executable + " did not start");
+        var process = Process.Start(start) ?? throw new InvalidOperationException(start.FileName + " did not start");
         return new WorkerProcess(process, chosenPort);
+    }
+
+    /// <summary>
+    /// Polls <c>/api/ready</c>, which must stay 503 meanwhile, until its reasons mention <paramref name="text"/>; returns
+    /// them. A model turns Failed inside its warm-up task a moment before the task itself reports the failure.
+    /// </summary>
+    public async Task<string> WaitForNotReadyReasonAsync(string text, int seconds)
+    {
+        var reasons = string.Empty;
+        await Eventually.HoldsAsync(async () =>
+        {
+            var ready = await Http.GetAsync("/api/ready");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            reasons = await ready.Content.ReadAsStringAsync();
+            return reasons.Contains(text, StringComparison.Ordinal);
+        }, seconds);
+        return reasons;
     }
 
     public void Terminate()

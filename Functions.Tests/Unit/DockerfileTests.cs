@@ -46,6 +46,22 @@ public sealed class DockerfileTests
     }
 
     [Fact]
+    [Trait(GpuFlavour.Category, GpuFlavour.Included)]
+    public void GpuImage_IsBasedOnTheCudaMajorVersionTheGpuPackagesProviderLinks_WithCudnn()
+    {
+        // ONNX Runtime 1.32's Gpu.Linux package links CUDA 13 (libcudart.so.13, libcublas.so.13): a CUDA 12 base image
+        // would leave every GPU worker on CPU. Read from the provider library itself, so a package bump that moves
+        // CUDA fails here rather than in production.
+        var needed = ElfFile.Needed(GpuFlavour.CudaProviderLibrary);
+        var cudart = Assert.Single(needed, name => name.StartsWith("libcudart.so.", StringComparison.Ordinal));
+        Assert.Contains(needed, name => name.StartsWith("libcublas.so.", StringComparison.Ordinal));
+        var major = cudart["libcudart.so.".Length..];
+
+        var image = DockerfileReader.Instructions().Single(i => i.Keyword == "FROM" && i.Arguments.EndsWith(" AS runtime-Gpu", StringComparison.Ordinal)).Arguments;
+        Assert.Matches($@"^nvidia/cuda:{major}\.\d+\.\d+-cudnn-runtime-ubuntu\d+\.\d+ AS runtime-Gpu$", image);
+    }
+
+    [Fact]
     public void DockerIgnore_KeepsBuildOutputsDependenciesSecretsAndTestsOutOfTheContext()
     {
         var patterns = File.ReadAllLines(Path.Combine(RepositoryPaths.Root, ".dockerignore"))

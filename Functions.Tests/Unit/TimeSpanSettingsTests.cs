@@ -87,6 +87,7 @@ public sealed class TimeSpanSettingsTests
     [InlineData("AzureFunctionsJobHost:extensions:queues:BatchSize", "x", "System.Int32", "host.json extensions.queues.batchSize must be a whole number, got 'x'.")]
     [InlineData("Pipelines:Ocr:Enabled", "yes", "System.Boolean", "app setting Pipelines:Ocr:Enabled must be true or false, got 'yes'.")]
     [InlineData("Inference:Device", "tpu", "FunctionsWorker.Inference.InferenceDevice", "app setting Inference:Device must be one of auto, cuda, cpu, got 'tpu'.")]
+    [InlineData("Inference:CudnnConvAlgoSearch", "fast", "FunctionsWorker.Inference.CudnnConvAlgoSearch", "app setting Inference:CudnnConvAlgoSearch must be one of heuristic, exhaustive, default, got 'fast'.")]
     public void BinderFailure_BecomesOneLine_NamingTheSetting(string path, string value, string type, string expected) =>
         Assert.Equal(expected, StartupError.DescribeBindingFailure(path, value, type));
 

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
@@ -10,7 +11,7 @@ namespace FunctionsWorker.Inference;
 /// else CPU with the reason, so a GPU image on a CPU node still serves; <c>cuda</c> takes CUDA or nothing (no
 /// effective device, and every model fails with the reason), so no job runs on CPU by surprise.
 /// </summary>
-internal sealed class ExecutionProviderSelector(IOptions<InferenceOptions> options, ILogger<ExecutionProviderSelector> logger)
+internal sealed partial class ExecutionProviderSelector(IOptions<InferenceOptions> options, ILogger<ExecutionProviderSelector> logger)
 {
     private const string CudaProvider = "CUDAExecutionProvider";
 
@@ -44,7 +45,7 @@ internal sealed class ExecutionProviderSelector(IOptions<InferenceOptions> optio
 
             if (device == InferenceDevice.Cuda)
             {
-                sessionOptions.AppendExecutionProvider_CUDA(0);
+                AppendCuda(sessionOptions, options.Value);
             }
 
             return sessionOptions;
@@ -65,9 +66,43 @@ internal sealed class ExecutionProviderSelector(IOptions<InferenceOptions> optio
         lock (_gate)
         {
             var requested = options.Value.Device;
-            _status = new DeviceStatus(requested, InferenceDevice.Cpu, $"auto: CUDA failed to start a session ({reason}); running on CPU");
+            _status = new DeviceStatus(requested, InferenceDevice.Cpu, $"auto: CUDA failed to start a session ({WithoutSourceLocation(reason)}); running on CPU");
             Log.DeviceSelected(logger, requested, nameof(InferenceDevice.Cpu), _status.Reason);
         }
+    }
+
+    /// <summary>
+    /// The CUDA provider's options, the same for every session: GPU 0; cuDNN's algorithm search from the settings; the
+    /// largest cuDNN workspace a convolution asks for (the fastest algorithms; the memory returns to the arena after
+    /// the run); an arena that grows by what is asked rather than to the next power of two, since every shape is
+    /// warmed before the worker is ready and several models share one GPU.
+    /// </summary>
+    public static Dictionary<string, string> CudaProviderOptions(InferenceOptions settings) => new(StringComparer.Ordinal)
+    {
+        ["device_id"] = "0",
+        ["cudnn_conv_algo_search"] = settings.CudnnConvAlgoSearch switch
+        {
+            CudnnConvAlgoSearch.Exhaustive => "EXHAUSTIVE",
+            CudnnConvAlgoSearch.Default => "DEFAULT",
+            _ => "HEURISTIC",
+        },
+        ["cudnn_conv_use_max_workspace"] = "1",
+        ["arena_extend_strategy"] = "kSameAsRequested",
+    };
+
+    /// <summary>
+    /// ONNX Runtime's message without its source location: "Failed to load library .../libonnxruntime_providers_cuda.so
+    /// with error: libcublasLt.so.13: cannot open shared object file: No such file or directory" names what is missing.
+    /// </summary>
+    public static string WithoutSourceLocation(string message) => OrtSourceLocation().Replace(message, string.Empty);
+
+    // Loads the CUDA provider library: where its dependencies (cuBLAS, cuDNN, the driver) are missing, this throws
+    // with the loader's message.
+    private static void AppendCuda(SessionOptions sessionOptions, InferenceOptions settings)
+    {
+        using var cudaOptions = new OrtCUDAProviderOptions();
+        cudaOptions.UpdateOptions(CudaProviderOptions(settings));
+        sessionOptions.AppendExecutionProvider_CUDA(cudaOptions);
     }
 
     private DeviceStatus Probe()
@@ -75,12 +110,12 @@ internal sealed class ExecutionProviderSelector(IOptions<InferenceOptions> optio
         var requested = options.Value.Device;
         var status = requested == InferenceDevice.Cpu
             ? new DeviceStatus(requested, InferenceDevice.Cpu, "Inference:Device is cpu")
-            : ProbeCuda(requested);
+            : ProbeCuda(requested, options.Value);
         Log.DeviceSelected(logger, status.Requested, status.Effective?.ToString() ?? "none", status.Reason);
         return status;
     }
 
-    private static DeviceStatus ProbeCuda(InferenceDevice requested)
+    private static DeviceStatus ProbeCuda(InferenceDevice requested, InferenceOptions settings)
     {
         var providers = OrtEnv.Instance().GetAvailableProviders();
         if (!providers.Contains(CudaProvider, StringComparer.Ordinal))
@@ -91,11 +126,11 @@ internal sealed class ExecutionProviderSelector(IOptions<InferenceOptions> optio
         try
         {
             using var probe = new SessionOptions();
-            probe.AppendExecutionProvider_CUDA(0);
+            AppendCuda(probe, settings);
         }
         catch (Exception ex) when (ex is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
         {
-            return Unavailable(requested, $"CUDA could not be started ({ex.Message})");
+            return Unavailable(requested, $"CUDA could not be started ({WithoutSourceLocation(ex.Message)})");
         }
 
         return new DeviceStatus(requested, InferenceDevice.Cuda, $"{CudaProvider} is available");
@@ -104,4 +139,8 @@ internal sealed class ExecutionProviderSelector(IOptions<InferenceOptions> optio
     private static DeviceStatus Unavailable(InferenceDevice requested, string why) => requested == InferenceDevice.Cuda
         ? new DeviceStatus(requested, null, $"Inference:Device is cuda, but {why}; models fail rather than run on CPU (Inference:Device=auto allows CPU)")
         : new DeviceStatus(requested, InferenceDevice.Cpu, $"auto: {why}; running on CPU");
+
+    // "[ErrorCode:Fail] /onnxruntime_src/...cc:2059 onnxruntime::Provider& ...::Get() [ONNXRuntimeError] : 1 : FAIL : "
+    [GeneratedRegex(@"^\[ErrorCode:\w+\] .*?\[ONNXRuntimeError\] : \d+ : \w+ : ", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
+    private static partial Regex OrtSourceLocation();
 }

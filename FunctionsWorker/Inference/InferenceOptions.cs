@@ -11,6 +11,12 @@ public sealed class InferenceOptions
     /// </summary>
     public InferenceDevice Device { get; set; } = InferenceDevice.Auto;
 
+    /// <summary>
+    /// cuDNN's convolution algorithm search on CUDA. <c>Heuristic</c> by default: ONNX Runtime's own default, EXHAUSTIVE,
+    /// benchmarks every algorithm again for each new input shape, and job images bring shapes of their own.
+    /// </summary>
+    public CudnnConvAlgoSearch CudnnConvAlgoSearch { get; set; } = CudnnConvAlgoSearch.Heuristic;
+
     /// <summary>Where fetched models are kept between restarts; a relative path is taken from the content root.</summary>
     public string ModelCacheDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "functions-worker-models");
 

@@ -13,6 +13,11 @@ internal sealed class InferenceOptionsValidator : IValidateOptions<InferenceOpti
             failures.Add($"Inference:Device '{options.Device}' is not one of auto, cuda, cpu.");
         }
 
+        if (!Enum.IsDefined(options.CudnnConvAlgoSearch))
+        {
+            failures.Add($"Inference:CudnnConvAlgoSearch '{options.CudnnConvAlgoSearch}' is not one of heuristic, exhaustive, default.");
+        }
+
         if (string.IsNullOrWhiteSpace(options.ModelCacheDirectory))
         {
             failures.Add("Inference:ModelCacheDirectory must name a writable directory.");

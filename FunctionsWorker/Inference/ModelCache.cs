@@ -239,7 +239,7 @@ public sealed class ModelCache : IModelProvider, IWarmupTask, IDisposable
                 // Required: no fallback. Retryable, since a GPU short of memory now may have room at the next pass.
                 throw new ModelLoadException(
                     "device-unavailable",
-                    $"Inference:Device is cuda, but CUDA failed to start a session for {entry.Source}: {cudaError.Message}",
+                    $"Inference:Device is cuda, but CUDA failed to start a session for {entry.Source}: {ExecutionProviderSelector.WithoutSourceLocation(cudaError.Message)}",
                     retryable: true,
                     cudaError);
             }
