@@ -32,7 +32,8 @@ class ApiError extends Error {
 }
 
 async function api(path, method = 'GET') {
-  const headers = { accept: 'application/json' };
+  // X-Requested-With: the worker refuses changes without it (or a key), which a page on another site cannot make a browser send.
+  const headers = { accept: 'application/json', 'x-requested-with': 'functions-worker-dashboard' };
   if (page.key) {
     headers['x-functions-key'] = page.key;
   }

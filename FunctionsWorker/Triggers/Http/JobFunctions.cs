@@ -17,7 +17,7 @@ public static class JobFunctions
 
     public static RouteGroupBuilder MapJobFunctions(this RouteGroupBuilder group)
     {
-        group.MapGet("/jobs", ListJobsAsync).AddEndpointFilter<FunctionKeyFilter>().WithName("ListJobs");
+        group.MapGet("/jobs", ListJobsAsync).AddEndpointFilter<FunctionKeyFilter>().AddEndpointFilter<ListLimitFilter>().WithName("ListJobs");
         group.MapGet("/jobs/{jobId}", GetJobAsync).AddEndpointFilter<FunctionKeyFilter>().WithName("GetJob");
         group.MapDelete("/jobs/{jobId}", CancelJobAsync).AddEndpointFilter<AdminKeyFilter>().WithName("CancelJob");
         return group;

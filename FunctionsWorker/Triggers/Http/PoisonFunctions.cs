@@ -8,7 +8,7 @@ public static class PoisonFunctions
 {
     public static RouteGroupBuilder MapPoisonFunctions(this RouteGroupBuilder group)
     {
-        group.MapGet("/poison", ListAsync).AddEndpointFilter<FunctionKeyFilter>().WithName("ListPoison");
+        group.MapGet("/poison", ListAsync).AddEndpointFilter<FunctionKeyFilter>().AddEndpointFilter<ListLimitFilter>().WithName("ListPoison");
         group.MapPost("/poison/replay", ReplayAsync).AddEndpointFilter<AdminKeyFilter>().WithName("ReplayPoison");
         group.MapDelete("/poison/{messageId}", DeleteAsync).AddEndpointFilter<AdminKeyFilter>().WithName("DeletePoison");
         return group;
