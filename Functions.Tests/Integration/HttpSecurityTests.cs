@@ -112,7 +112,12 @@ public sealed class HttpSecurityTests(AzuriteFixture azurite)
     [Fact]
     public async Task ListEndpoints_AndFailedKeyChecks_ArePerClientLimited_429WithRetryAfter()
     {
-        var settings = new Dictionary<string, string?> { ["FunctionKey"] = "k3y", ["AzureFunctionsJobHost:extensions:http:requestsPerMinute"] = "3" };
+        var settings = new Dictionary<string, string?>
+        {
+            ["FunctionKey"] = "k3y",
+            ["AzureFunctionsJobHost:extensions:http:requestsPerMinute"] = "3",
+            ["AzureFunctionsJobHost:extensions:http:failedKeyChecksPerMinute"] = "3",
+        };
         await using var worker = await TestWorker.StartAsync(azurite, settings, environment: "Production");
 
         for (var i = 0; i < 3; i++)

@@ -169,7 +169,7 @@ public sealed class InfraTests
         var text = await TemplateText.Value;
         var template = JsonNode.Parse(text);
 
-        Assert.DoesNotContain("sharedKey", text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("\"sharedKey\"", text, StringComparison.Ordinal);
         Assert.DoesNotContain("listKeys", text, StringComparison.Ordinal);
         var environment = Objects(template).Single(o => o["type"] is JsonValue type && type.GetValueKind() == System.Text.Json.JsonValueKind.String
                                                         && type.GetValue<string>() == "Microsoft.App/managedEnvironments");

@@ -22,6 +22,7 @@ internal static class HostJsonSchema
         "extensions.queues.messageEncoding",
         "extensions.http.routePrefix",
         "extensions.http.requestsPerMinute",
+        "extensions.http.failedKeyChecksPerMinute",
         "extensions.http.maxOutstandingRequests",
         "extensions.http.maxConcurrentRequests",
         "extensions.http.dynamicThrottlesEnabled",

@@ -25,8 +25,14 @@ public sealed class HttpOptions
     public string HostId { get; set; } = "functionsworker";
 
     /// <summary>
-    /// Requests per minute one client address may make to the list routes (jobs, poison, workers), and failed key
-    /// checks it may make, before it gets 429 with Retry-After.
+    /// List requests (jobs, poison, workers) one client address may make per minute before it gets 429 with Retry-After
+    /// (host.json <c>extensions.http.requestsPerMinute</c>). The dashboard makes about 80 a minute per open page.
     /// </summary>
-    public int RequestsPerMinute { get; set; } = 120;
+    public int RequestsPerMinute { get; set; } = 600;
+
+    /// <summary>
+    /// Wrong keys one client address may send per minute; after that even the right key gets 429 until the minute ends
+    /// (host.json <c>extensions.http.failedKeyChecksPerMinute</c>).
+    /// </summary>
+    public int FailedKeyChecksPerMinute { get; set; } = 30;
 }

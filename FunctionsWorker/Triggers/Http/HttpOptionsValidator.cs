@@ -15,7 +15,12 @@ internal sealed partial class HttpOptionsValidator : IValidateOptions<HttpOption
 
         if (options.RequestsPerMinute < 1)
         {
-            errors.Add($"{HttpOptions.SectionName.Replace(':', '.')}.requestsPerMinute must be at least 1, got {options.RequestsPerMinute}.");
+            errors.Add($"host.json extensions.http.requestsPerMinute must be at least 1, got {options.RequestsPerMinute}.");
+        }
+
+        if (options.FailedKeyChecksPerMinute < 1)
+        {
+            errors.Add($"host.json extensions.http.failedKeyChecksPerMinute must be at least 1, got {options.FailedKeyChecksPerMinute}.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -38,6 +38,8 @@ public static class HttpTriggerServiceCollectionExtensions
         services.AddSingleton<ITelemetryGauge, QueueLengthGauge>();
         services.TryAddSingleton<FleetView>();
         services.TryAddSingleton<StatusReports>();
+        services.TryAddSingleton<JobLists>();
+        services.TryAddSingleton<PoisonList>();
         return services;
     }
 

@@ -14,11 +14,11 @@ public static class PoisonFunctions
         return group;
     }
 
-    internal static async Task<IResult> ListAsync(PoisonQueueAdmin poison, CancellationToken cancellationToken)
+    internal static async Task<IResult> ListAsync(PoisonList poison, CancellationToken cancellationToken)
     {
         try
         {
-            return TypedResults.Json(await poison.ListAsync(cancellationToken).ConfigureAwait(false), HttpJsonContext.Default.IReadOnlyListPoisonedMessage);
+            return TypedResults.Json(await poison.GetAsync(cancellationToken).ConfigureAwait(false), HttpJsonContext.Default.IReadOnlyListPoisonedMessage);
         }
         catch (Exception ex) when (StorageErrors.IsStorageFailure(ex) && !cancellationToken.IsCancellationRequested)
         {
@@ -27,11 +27,12 @@ public static class PoisonFunctions
     }
 
     /// <summary>All poisoned messages, or those of <paramref name="jobId"/>, or the one <paramref name="messageId"/>, back to the jobs queue unchanged.</summary>
-    internal static async Task<IResult> ReplayAsync(PoisonQueueAdmin poison, string? jobId, string? messageId, CancellationToken cancellationToken)
+    internal static async Task<IResult> ReplayAsync(PoisonQueueAdmin poison, PoisonList list, string? jobId, string? messageId, CancellationToken cancellationToken)
     {
         try
         {
             var replayed = await poison.ReplayAsync(jobId, messageId, cancellationToken).ConfigureAwait(false);
+            list.Invalidate();
             return TypedResults.Json(new ReplayReport(replayed.Count, replayed), HttpJsonContext.Default.ReplayReport);
         }
         catch (Exception ex) when (StorageErrors.IsStorageFailure(ex) && !cancellationToken.IsCancellationRequested)
@@ -40,11 +41,13 @@ public static class PoisonFunctions
         }
     }
 
-    internal static async Task<IResult> DeleteAsync(string messageId, PoisonQueueAdmin poison, CancellationToken cancellationToken)
+    internal static async Task<IResult> DeleteAsync(string messageId, PoisonQueueAdmin poison, PoisonList list, CancellationToken cancellationToken)
     {
         try
         {
-            return await poison.DeleteAsync(messageId, cancellationToken).ConfigureAwait(false)
+            var deleted = await poison.DeleteAsync(messageId, cancellationToken).ConfigureAwait(false);
+            list.Invalidate();
+            return deleted
                 ? TypedResults.NoContent()
                 : TypedResults.Problem($"No message '{messageId}' in the poison queue.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
         }

@@ -4,14 +4,14 @@ using Microsoft.Extensions.Options;
 namespace FunctionsWorker.Triggers.Http;
 
 /// <summary>
-/// Per-client limits (<see cref="HttpOptions.RequestsPerMinute"/> each, by remote address): list requests, and failed key
-/// checks, so a caller can neither make the worker read storage without end nor guess keys quickly. Over a limit the
+/// Per-client limits by remote address: list requests (<see cref="HttpOptions.RequestsPerMinute"/>) and failed key checks
+/// (<see cref="HttpOptions.FailedKeyChecksPerMinute"/>), so a caller can neither make the worker read storage without end nor guess keys quickly. Over a limit the
 /// answer is 429 with Retry-After.
 /// </summary>
 internal sealed class RequestLimits(IOptions<HttpOptions> options, TimeProvider time)
 {
     private readonly ClientWindows _lists = new(options.Value.RequestsPerMinute, time);
-    private readonly ClientWindows _failedKeys = new(options.Value.RequestsPerMinute, time);
+    private readonly ClientWindows _failedKeys = new(options.Value.FailedKeyChecksPerMinute, time);
 
     public TimeSpan? TakeList(HttpContext context) => _lists.Take(Client(context));
 
