@@ -48,15 +48,52 @@ public sealed class HttpSecurityTests(AzuriteFixture azurite)
             Assert.Equal(HttpStatusCode.Unauthorized, (await Get(second, "/api/status", key + "x")).StatusCode);
         }
 
-        var blobAfter = await new Azure.Storage.Blobs.BlobServiceClient(azurite.ConnectionString, azurite.Transport is null ? null
-                : new Azure.Storage.Blobs.BlobClientOptions { Transport = azurite.Transport })
-            .GetBlobContainerClient("azure-webjobs-secrets").GetBlobClient($"{hostId}/host.json").GetPropertiesAsync();
+        var blobAfter = await Secrets().GetBlobClient($"{hostId}/host.json").GetPropertiesAsync();
         Assert.Equal(stored, blobAfter.Value.ETag);
         Assert.Contains(logs.Lines, line => line.Contains($"azure-webjobs-secrets/{hostId}/host.json", StringComparison.Ordinal) &&
                                             line.Contains("created", StringComparison.Ordinal));
         Assert.Contains(logs.Lines, line => line.Contains($"azure-webjobs-secrets/{hostId}/host.json", StringComparison.Ordinal) &&
                                             !line.Contains("created", StringComparison.Ordinal));
         Assert.DoesNotContain(logs.Lines, line => line.Contains(key, StringComparison.Ordinal) || line.Contains(key[..12], StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ProductionWithoutAKey_AKeysFileOfOnlyEncryptedKeys_Answers503_AndTheLogSaysToSetFunctionKey()
+    {
+        var hostId = "e" + Guid.NewGuid().ToString("N")[..12];
+        var settings = new Dictionary<string, string?> { ["AzureFunctionsWebHost:hostid"] = hostId };
+        var logs = new RecordingLoggerProvider();
+        // What a Functions host with encryption on leaves, there before the worker starts: values this worker cannot read.
+        var container = Secrets();
+        await container.CreateIfNotExistsAsync();
+        await container.GetBlobClient($"{hostId}/host.json").UploadAsync(BinaryData.FromString(
+            """{"masterKey":{"name":"master","value":"CfDJ8AAA","encrypted":true},"functionKeys":[{"name":"default","value":"CfDJ8BBB","encrypted":true}],"systemKeys":[]}"""),
+            overwrite: true);
+        await using var worker = await TestWorker.StartAsync(azurite, settings, Recording(logs), environment: "Production");
+
+        var refused = await Get(worker, "/api/status", "CfDJ8BBB");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.DoesNotContain("azure-webjobs-secrets", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(logs.Lines, line => line.Contains($"azure-webjobs-secrets/{hostId}/host.json", StringComparison.Ordinal) &&
+                                            line.Contains("set the app setting FunctionKey", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ProductionWithoutAKey_StorageUnreachable_Answers503WithoutStorageDetail_AndHealthStillAnswers()
+    {
+        var deadPort = WorkerProcess.FreePort();
+        var unreachable = azurite.ConnectionString.Replace($"127.0.0.1:{azurite.BlobPort}", $"127.0.0.1:{deadPort}", StringComparison.Ordinal);
+        await using var worker = await TestWorker.StartAsync(azurite, new Dictionary<string, string?> { ["AzureWebJobsStorage"] = unreachable },
+            environment: "Production");
+
+        var refused = await worker.Http.GetAsync("/api/jobs");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        var body = await refused.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(deadPort.ToString(System.Globalization.CultureInfo.InvariantCulture), body, StringComparison.Ordinal);
+        Assert.DoesNotContain("devstoreaccount1", body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await worker.Http.GetAsync("/api/health")).StatusCode);
     }
 
     [Fact]
@@ -141,6 +178,11 @@ public sealed class HttpSecurityTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
         Assert.NotNull(locked.Headers.RetryAfter);
     }
+
+    private Azure.Storage.Blobs.BlobContainerClient Secrets() =>
+        new Azure.Storage.Blobs.BlobServiceClient(azurite.ConnectionString,
+                azurite.Transport is null ? null : new Azure.Storage.Blobs.BlobClientOptions { Transport = azurite.Transport })
+            .GetBlobContainerClient("azure-webjobs-secrets");
 
     /// <summary>Every line of the worker into <paramref name="logs"/>, the key lines at Information too (the test host logs Warning and up).</summary>
     private static Action<IServiceCollection> Recording(RecordingLoggerProvider logs) => services =>

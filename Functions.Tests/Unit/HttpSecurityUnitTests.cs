@@ -54,6 +54,18 @@ public sealed class HttpSecurityUnitTests
     }
 
     [Theory]
+    [InlineData("Bad_Id")]
+    [InlineData("-leading")]
+    [InlineData("a-host-id-that-is-longer-than-32-chars")]
+    public void HostId_NotAFunctionsHostId_IsRefusedNamingTheSetting(string hostId)
+    {
+        var result = new HttpOptionsValidator().Validate(null, new HttpOptions { HostId = hostId });
+
+        Assert.True(result.Failed);
+        Assert.Contains("AzureFunctionsWebHost:hostid", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("My_Worker.App", "my-worker-app")]
     [InlineData("a-very-long-container-app-name-that-goes-on", "a-very-long-container-app-name-t")]
     [InlineData("---", "functionsworker")]
