@@ -24,6 +24,8 @@ internal sealed class WorkerClient(Uri apiBase, string? key)
     {
         using var http = new HttpClient { Timeout = Timeout };
         using var request = new HttpRequestMessage(method, new Uri(apiBase, path));
+        // The worker refuses changes without this header (or a key): a page on another site cannot make a browser send it.
+        request.Headers.Add("X-Requested-With", "fwjobs");
         if (key is not null)
         {
             request.Headers.Add("x-functions-key", key);
@@ -51,10 +53,11 @@ internal sealed class WorkerClient(Uri apiBase, string? key)
             HttpStatusCode.NoContent => null,
             HttpStatusCode.OK or HttpStatusCode.Accepted or HttpStatusCode.Created => ParseBody(body),
             HttpStatusCode.Unauthorized => throw CliException.BadInput(
-                $"the worker refused the request (401): pass its function key (app setting FunctionKey) with --key or ${WorkerOptions.KeyVariable}."),
-            // The worker's 403 means it has no FunctionKey configured and refuses changes without one; its detail says so.
-            HttpStatusCode.Forbidden => throw CliException.BadInput(
-                $"the worker refused the request (403): {Detail(body) ?? "forbidden"} (the worker needs the app setting FunctionKey; pass it with --key or ${WorkerOptions.KeyVariable})."),
+                $"the worker refused the request (401): pass its function key (app setting FunctionKey, or the default function key in blob " +
+                $"azure-webjobs-secrets/<hostId>/host.json of its storage account) with --key or ${WorkerOptions.KeyVariable}."),
+            HttpStatusCode.Forbidden => throw CliException.BadInput($"the worker refused the request (403): {Detail(body) ?? "forbidden"}"),
+            HttpStatusCode.TooManyRequests => throw new CliException(ExitCodes.Unreachable,
+                $"the worker limits requests from this address (429); try again in {response.Headers.RetryAfter?.Delta?.TotalSeconds ?? 60:F0} s."),
             HttpStatusCode.NotFound => throw CliException.BadInput(notFound),
             HttpStatusCode.BadRequest or HttpStatusCode.Conflict => throw CliException.BadInput(
                 $"the worker refused the request ({(int)response.StatusCode}): {Detail(body) ?? response.ReasonPhrase}"),

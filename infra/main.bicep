@@ -43,12 +43,37 @@ param maxReplicas int = 8
 @description('More worker settings as { name, value } pairs (pipelines, models).')
 param workerSettings setting[] = []
 
+@description('Storage public endpoint: Enabled (filtered by the network rules below), Disabled or SecuredByPerimeter.')
+@allowed([
+  'Enabled'
+  'Disabled'
+  'SecuredByPerimeter'
+])
+param storagePublicNetworkAccess string = 'Enabled'
+
+@description('Storage firewall default: Allow, or Deny to admit only storageAllowedIpRanges and storageAllowedSubnetIds (and trusted Azure services).')
+@allowed([
+  'Allow'
+  'Deny'
+])
+param storageNetworkDefaultAction string = 'Allow'
+
+@description('Public IPv4 addresses or CIDR ranges the storage firewall admits (operators, producers).')
+param storageAllowedIpRanges string[] = []
+
+@description('Subnet ids (with the Microsoft.Storage service endpoint) the storage firewall admits, e.g. the Container Apps environment\'s.')
+param storageAllowedSubnetIds string[] = []
+
+@description('Queues producers may name in replyTo: the worker may send messages to these and no others.')
+param replyQueueNames string[] = []
+
 var tags = {
   'azd-env-name': environmentName
 }
 var token = uniqueString(subscription().id, resourceGroup().id, environmentName)
 var jobsQueueName = 'jobs'
 var jobsTableName = 'jobs'
+var workersTableName = 'workers'
 
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
@@ -68,6 +93,11 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     jobsQueueName: jobsQueueName
     jobsTableName: jobsTableName
+    workersTableName: workersTableName
+    publicNetworkAccess: storagePublicNetworkAccess
+    networkDefaultAction: storageNetworkDefaultAction
+    allowedIpRanges: storageAllowedIpRanges
+    allowedSubnetIds: storageAllowedSubnetIds
   }
 }
 
@@ -80,11 +110,26 @@ module identity 'modules/identity.bicep' = {
   }
 }
 
+// The KEDA scale rule's own identity: it reads the queue's length and can do nothing else.
+module scalerIdentity 'modules/identity.bicep' = {
+  name: 'scaler-identity'
+  params: {
+    name: 'id-scaler-${environmentName}-${token}'
+    location: location
+    tags: tags
+  }
+}
+
 module storageRoles 'modules/storage-roles.bicep' = {
   name: 'storage-roles'
   params: {
     storageAccountName: storage.outputs.name
-    principalId: identity.outputs.principalId
+    workerPrincipalId: identity.outputs.principalId
+    scalerPrincipalId: scalerIdentity.outputs.principalId
+    jobsQueueName: jobsQueueName
+    jobsTableName: jobsTableName
+    workersTableName: workersTableName
+    replyQueueNames: replyQueueNames
   }
 }
 
@@ -125,10 +170,12 @@ module worker 'modules/worker-app.bicep' = if (hostingMode == 'containerapp') {
     registryServer: registry.outputs.loginServer
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
+    scalerIdentityId: scalerIdentity.outputs.id
     storageAccountName: storage.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     jobsQueueName: jobsQueueName
     jobsTableName: jobsTableName
+    workersTableName: workersTableName
     queueLength: queueLength
     maxReplicas: maxReplicas
     extraEnv: workerSettings

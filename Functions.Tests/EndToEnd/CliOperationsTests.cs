@@ -142,7 +142,7 @@ public sealed class CliOperationsTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task ProductionWorkerWithoutAKey_RefusesCancelAndReplay_OneLineNamingFunctionKey_ExitsOne()
+    public async Task ProductionWorkerWithoutAKey_RefusesEveryCall_OneLineNamingFunctionKey_ExitsOne()
     {
         await using var worker = await TestWorker.StartAsync(azurite, Fast(), environment: "Production");
         var url = worker.Http.BaseAddress!.ToString();
@@ -153,14 +153,15 @@ public sealed class CliOperationsTests(AzuriteFixture azurite)
 
         Assert.True(cancel.ExitCode == 1, cancel.ToString());
         var line = Assert.Single(cancel.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith("fwjobs: the worker refused the request (403):", line, StringComparison.Ordinal);
+        Assert.StartsWith("fwjobs: the worker refused the request (401):", line, StringComparison.Ordinal);
         Assert.Contains("FunctionKey", line, StringComparison.Ordinal);
+        Assert.Contains("azure-webjobs-secrets", line, StringComparison.Ordinal);
         Assert.Equal("", cancel.StdOut);
         Assert.True(replay.ExitCode == 1, replay.ToString());
         var error = JsonNode.Parse(replay.StdErr)!;
         Assert.Contains("FunctionKey", error["error"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(1, error["exitCode"]!.GetValue<int>());
-        Assert.True(list.ExitCode == 0, list.ToString());
+        Assert.True(list.ExitCode == 1, list.ToString());
     }
 
     [Fact]

@@ -25,6 +25,8 @@ public sealed class TestWorker : IAsyncDisposable
         _app = app;
         Queue = queue;
         Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        // As the dashboard and fwjobs do: without it (or a key) the worker refuses changes.
+        Http.DefaultRequestHeaders.Add("X-Requested-With", "tests");
     }
 
     public JobQueue Queue { get; }

@@ -16,11 +16,19 @@ public sealed partial class WorkerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
-    private WorkerProcess(Process process, int port)
+    /// <summary>The FunctionKey a Production worker gets when its test names none: the worker is closed by default.</summary>
+    public const string TestKey = "worker-process-test-key";
+
+    private WorkerProcess(Process process, int port, string? key)
     {
         _process = process;
         Port = port;
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        if (key is not null)
+        {
+            Http.DefaultRequestHeaders.Add("x-functions-key", key);
+        }
+
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { _output.Enqueue(e.Data); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { _output.Enqueue(e.Data); } };
         process.BeginOutputReadLine();
@@ -86,13 +94,21 @@ public sealed partial class WorkerProcess : IAsyncDisposable
         start.Environment["PORT"] = chosenPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Closed by default outside Development: a test that names neither a key nor Development gets TestKey, sent by Http.
+        var development = settings.TryGetValue("ASPNETCORE_ENVIRONMENT", out var environment) && environment == "Development";
+        var functionKey = settings.TryGetValue("FunctionKey", out var given) ? given : development ? null : TestKey;
+        if (functionKey is not null)
+        {
+            start.Environment["FunctionKey"] = functionKey;
+        }
+
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException(start.FileName + " did not start");
-        return new WorkerProcess(process, chosenPort);
+        return new WorkerProcess(process, chosenPort, functionKey is { Length: > 0 } ? functionKey : null);
     }
 
     /// <summary>

@@ -143,15 +143,16 @@ public sealed class FleetOperationsTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task MutatingEndpoints_WithoutAKey_Are403OutsideDevelopment_AndNeedTheKeyWhenSet()
+    public async Task Endpoints_ProductionWithoutAConfiguredKey_Are401_AndNeedTheKeyWhenSet()
     {
         await using (var production = await TestWorker.StartAsync(azurite, Fast(), environment: "Production"))
         {
+            // Closed by default: the worker made its own key (HttpSecurityTests), which this caller does not have.
             var refused = await production.Http.PostAsync("/api/poison/replay", null);
-            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-            Assert.Contains("FunctionKey", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-            Assert.Equal(HttpStatusCode.Forbidden, (await production.Http.DeleteAsync("/api/jobs/x")).StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await production.Http.GetAsync("/api/poison")).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Contains("x-functions-key", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await production.Http.DeleteAsync("/api/jobs/x")).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await production.Http.GetAsync("/api/poison")).StatusCode);
         }
 
         var keyed = Fast();

@@ -95,11 +95,11 @@ public sealed class InfraTests
         var text = await TemplateText.Value;
         var template = JsonNode.Parse(text);
 
-        // Storage Blob/Queue/Table Data Contributor and AcrPull, the built-in role definition ids.
+        // Storage Blob Data Reader and Contributor, Queue Data Contributor and Reader, Table Data Contributor and AcrPull.
         foreach (var role in new[]
                  {
-                     "ba92f5b4-2d11-453d-a403-e96b0029c9fe", "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
-                     "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+                     "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1", "ba92f5b4-2d11-453d-a403-e96b0029c9fe", "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
+                     "19e7f393-937e-4f77-808e-94535e297925", "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "7f951dda-4ed3-4680-a7ca-43fe172d538d",
                  })
         {
             Assert.Contains(role, text, StringComparison.Ordinal);
@@ -117,7 +117,7 @@ public sealed class InfraTests
 
         Assert.DoesNotContain("'AzureWebJobsStorage',", env, StringComparison.Ordinal);
         var queueRule = Objects(app).Single(o => o["azureQueue"] is JsonObject)["azureQueue"]!;
-        Assert.NotNull(queueRule["identity"]);
+        Assert.Equal("[parameters('scalerIdentityId')]", queueRule["identity"]!.GetValue<string>());
         Assert.NotNull(queueRule["accountName"]);
         Assert.Null(queueRule["auth"]);
 
@@ -170,6 +170,62 @@ public sealed class InfraTests
         Assert.Contains("b7e6dc6d-f1e8-4753-8033-0f276bb0955b", moduleText, StringComparison.Ordinal);
         var role = Objects(module).Single(o => o["type"] is JsonValue t && t.GetValue<string>() == "Microsoft.Authorization/roleAssignments");
         Assert.Equal("[resourceId('Microsoft.Storage/storageAccounts', parameters('storageAccountName'))]", role["scope"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Bicep_RoleAssignments_AreScopedToContainersQueuesAndTables_NeverTheAccount()
+    {
+        var template = JsonNode.Parse(await TemplateText.Value);
+        var assignments = Objects(template)
+            .Where(o => o["type"] is JsonValue type && type.GetValueKind() == System.Text.Json.JsonValueKind.String
+                                                    && type.GetValue<string>() == "Microsoft.Authorization/roleAssignments")
+            .Select(o => (Scope: o["scope"]?.GetValue<string>() ?? "", Role: o["properties"]!["roleDefinitionId"]!.GetValue<string>(),
+                Principal: o["properties"]!["principalId"]!.GetValue<string>()))
+            .Where(a => a.Role.Contains("Microsoft.Authorization/roleDefinitions", StringComparison.Ordinal) && a.Scope.Contains("Microsoft.Storage", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.NotEmpty(assignments);
+        Assert.All(assignments, a => Assert.Matches("blobServices/containers|queueServices/queues|tableServices/tables", a.Scope));
+        (string Scope, string Role, string Principal) Only(string role) => Assert.Single(assignments, a => a.Role.Contains(role, StringComparison.Ordinal));
+        // The role ids are the module's variables (their values are checked above). Reader on inputs and models, Contributor on
+        // outputs and azure-webjobs-secrets: each a loop over its container list.
+        Assert.Contains("readContainers", Only("'blobDataReader'").Scope, StringComparison.Ordinal);
+        Assert.Contains("writeContainers", Only("'blobDataContributor'").Scope, StringComparison.Ordinal);
+        var scaler = Only("'queueDataReader'");
+        Assert.Contains("scalerPrincipalId", scaler.Principal, StringComparison.Ordinal);
+        Assert.Contains("parameters('jobsQueueName')", scaler.Scope, StringComparison.Ordinal);
+        Assert.All(assignments.Where(a => a != scaler), a => Assert.Contains("workerPrincipalId", a.Principal, StringComparison.Ordinal));
+
+        var readContainers = Objects(template).Single(o => o["readContainers"] is JsonObject)["readContainers"]!["defaultValue"]!.AsArray();
+        var writeContainers = Objects(template).Single(o => o["writeContainers"] is JsonObject)["writeContainers"]!["defaultValue"]!.AsArray();
+        Assert.Equal(["inputs", "models"], readContainers.Select(c => c!.GetValue<string>()));
+        Assert.Equal(["outputs", "azure-webjobs-secrets"], writeContainers.Select(c => c!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Bicep_NoLogAnalyticsSharedKey_AndStorageNetworkRulesAreParameters()
+    {
+        var text = await TemplateText.Value;
+        var template = JsonNode.Parse(text);
+
+        Assert.DoesNotContain("\"sharedKey\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("listKeys", text, StringComparison.Ordinal);
+        var environment = Objects(template).Single(o => o["type"] is JsonValue type && type.GetValueKind() == System.Text.Json.JsonValueKind.String
+                                                        && type.GetValue<string>() == "Microsoft.App/managedEnvironments");
+        Assert.Equal("azure-monitor", environment["properties"]!["appLogsConfiguration"]!["destination"]!.GetValue<string>());
+        Assert.Contains(Objects(template), o => o["type"] is JsonValue type && type.GetValueKind() == System.Text.Json.JsonValueKind.String
+                                                && type.GetValue<string>() == "Microsoft.Insights/diagnosticSettings");
+
+        var parameters = template!["parameters"]!.AsObject();
+        foreach (var name in new[] { "storagePublicNetworkAccess", "storageNetworkDefaultAction", "storageAllowedIpRanges", "storageAllowedSubnetIds" })
+        {
+            Assert.True(parameters.ContainsKey(name), name);
+        }
+
+        var account = Objects(template).Single(o => o["type"] is JsonValue type && type.GetValueKind() == System.Text.Json.JsonValueKind.String
+                                                    && type.GetValue<string>() == "Microsoft.Storage/storageAccounts" && o["properties"] is JsonObject);
+        Assert.Equal("[parameters('publicNetworkAccess')]", account["properties"]!["publicNetworkAccess"]!.GetValue<string>());
+        Assert.Equal("[parameters('networkDefaultAction')]", account["properties"]!["networkAcls"]!["defaultAction"]!.GetValue<string>());
     }
 
     [Fact]

@@ -21,6 +21,8 @@ internal static class HostJsonSchema
         "extensions.queues.maxPollingInterval",
         "extensions.queues.messageEncoding",
         "extensions.http.routePrefix",
+        "extensions.http.requestsPerMinute",
+        "extensions.http.failedKeyChecksPerMinute",
         "extensions.http.maxOutstandingRequests",
         "extensions.http.maxConcurrentRequests",
         "extensions.http.dynamicThrottlesEnabled",

@@ -90,7 +90,14 @@ public static class FunctionsWorkerHost
     public static WebApplicationBuilder AddFunctionsWorker(this WebApplicationBuilder builder, IDictionary<string, string?>? settings = null)
     {
         builder.AddWorkerCore(settings);
-        builder.WebHost.UseUrls($"http://0.0.0.0:{FunctionsConfiguration.ResolvePort(builder.Configuration)}");
+
+        // A Development run listens on loopback only: the routes are open there. ASPNETCORE_URLS (or urls), when set, decides.
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            var address = FunctionsEnvironment.IsDevelopment(builder.Environment, builder.Configuration) ? "127.0.0.1" : "0.0.0.0";
+            builder.WebHost.UseUrls($"http://{address}:{FunctionsConfiguration.ResolvePort(builder.Configuration)}");
+        }
+
         builder.Logging.AddSimpleConsole(ConfigureConsole);
 
         // The host logs a failed start and a failed background service at Error with the whole stack; the worker

@@ -122,7 +122,7 @@ public sealed class JobProcessor(
     {
         try
         {
-            await records.MergeAsync(recordKey, new Dictionary<string, object?> { ["PoisonMessageId"] = poisonMessageId }, cancellationToken).ConfigureAwait(false);
+            await records.MarkPoisonedAsync(recordKey, poisonMessageId, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (StorageErrors.IsStorageFailure(ex))
         {

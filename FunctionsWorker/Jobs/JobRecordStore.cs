@@ -5,16 +5,22 @@ using FunctionsWorker.Storage;
 
 namespace FunctionsWorker.Jobs;
 
-/// <summary>Job records in table <c>jobs</c>: partition key = jobId, one row per job.</summary>
-public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptions> options)
+/// <summary>
+/// Job records in table <c>jobs</c>: partition key = jobId, one row per job; beside them the rows of
+/// <see cref="JobTimeIndex"/>, which list them newest first, and each poisoned message's pointer to its record.
+/// </summary>
+public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptions> options, ILogger<JobRecordStore> logger)
 {
     private const string RowKey = "job";
 
     // Table properties hold at most 32K characters; error texts are cut well below that.
     private const int MaxErrorLength = 2048;
 
-    /// <summary>Rows read at most by one listing.</summary>
-    public const int MaxScan = 5000;
+    /// <summary>Index rows read at most by one listing: one table page, whatever the table holds.</summary>
+    public const int MaxScan = 1000;
+
+    // Record reads at once while a page is filled in.
+    private const int ParallelReads = 16;
 
     private readonly TableClient _table = clients.Tables.GetTableClient(options.Value.JobsTableName);
 
@@ -55,6 +61,7 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
                     () => _table.CreateIfMissingAsync(cancellationToken)).ConfigureAwait(false);
             }
 
+            await IndexAsync(record, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
@@ -85,13 +92,20 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
 
     /// <summary>
     /// Records newest first (by start time), filtered by state, pipeline and start time, at most <paramref name="top"/>;
-    /// <paramref name="before"/> continues a listing after the last record of the previous page. Bounded: at most
-    /// <see cref="MaxScan"/> rows are read per call.
+    /// <paramref name="after"/> continues a listing. Bounded whatever the table size: at most <see cref="MaxScan"/> index
+    /// rows (one table page) and <paramref name="top"/> record reads. A page may hold fewer than <paramref name="top"/>
+    /// records and still have a next one: the listing ends when <see cref="JobPage.Next"/> is null.
     /// </summary>
-    public async Task<IReadOnlyList<JobRecord>> ListAsync(JobState? state, string? pipeline, DateTimeOffset? since, DateTimeOffset? before, int top,
+    public async Task<JobPage> ListAsync(JobState? state, string? pipeline, DateTimeOffset? since, JobPageToken? after, int top,
         CancellationToken cancellationToken)
     {
-        var filters = new List<string> { TableClient.CreateQueryFilter($"RowKey eq {RowKey}") };
+        var filters = new List<string>
+        {
+            after is null
+                ? TableClient.CreateQueryFilter($"PartitionKey ge {JobTimeIndex.PartitionPrefix}")
+                : TableClient.CreateQueryFilter($"((PartitionKey eq {after.PartitionKey} and RowKey gt {after.RowKey}) or PartitionKey gt {after.PartitionKey})"),
+            TableClient.CreateQueryFilter($"PartitionKey lt {(since is { } from ? JobTimeIndex.PartitionKey(from) + "~" : JobTimeIndex.PartitionEnd)}"),
+        };
         if (state is { } s)
         {
             filters.Add(TableClient.CreateQueryFilter($"State eq {s.ToString()}"));
@@ -102,58 +116,108 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
             filters.Add(TableClient.CreateQueryFilter($"Pipeline eq {pipeline}"));
         }
 
-        if (since is { } from)
+        if (since is { } start)
         {
-            filters.Add(TableClient.CreateQueryFilter($"StartedAt ge {from}"));
+            filters.Add(TableClient.CreateQueryFilter($"ListedAt ge {start}"));
         }
 
-        if (before is { } until)
-        {
-            filters.Add(TableClient.CreateQueryFilter($"StartedAt lt {until}"));
-        }
-
-        var found = new List<JobRecord>();
+        var rows = new List<TableEntity>();
+        string? more;
         try
         {
-            await foreach (var entity in _table.QueryAsync<TableEntity>(string.Join(" and ", filters), cancellationToken: cancellationToken).ConfigureAwait(false))
-            {
-                found.Add(FromEntity(entity));
-                if (found.Count >= MaxScan)
-                {
-                    break;
-                }
-            }
+            var page = await _table.QueryAsync<TableEntity>(string.Join(" and ", filters), maxPerPage: Math.Min(MaxScan, top), cancellationToken: cancellationToken)
+                .AsPages().FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            rows.AddRange(page?.Values.Take(top) ?? []);
+            more = page?.ContinuationToken;
         }
         catch (RequestFailedException ex) when (ex.IsMissingTarget())
         {
-            return [];
+            return new JobPage([], null);
         }
 
-        return [.. found.OrderByDescending(r => r.StartedAt).ThenBy(r => r.JobId, StringComparer.Ordinal).Take(top)];
+        var records = new JobRecord?[rows.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, rows.Count), new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
+            async (i, token) => records[i] = await CurrentAsync(rows[i], token).ConfigureAwait(false)).ConfigureAwait(false);
+        var next = more is not null || rows.Count == top && rows.Count > 0 ? new JobPageToken(rows[^1].PartitionKey, rows[^1].RowKey) : null;
+        return new JobPage([.. records.OfType<JobRecord>().Where(r => (state is null || r.State == state) && (pipeline is null || r.Pipeline == pipeline))], next);
     }
 
-    /// <summary>The record of the message now in the poison queue under <paramref name="poisonMessageId"/>.</summary>
+    /// <summary>
+    /// Notes that the record's message now sits in the poison queue under <paramref name="poisonMessageId"/>, and writes the
+    /// pointer that finds the record by that id with a point read.
+    /// </summary>
+    public async Task MarkPoisonedAsync(string jobId, string poisonMessageId, CancellationToken cancellationToken)
+    {
+        await MergeAsync(jobId, new Dictionary<string, object?> { ["PoisonMessageId"] = poisonMessageId }, cancellationToken).ConfigureAwait(false);
+        await _table.UpsertEntityAsync(new TableEntity(JobTimeIndex.PoisonPrefix + poisonMessageId, RowKey) { ["JobId"] = jobId }, TableUpdateMode.Replace,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The record of the message now in the poison queue under <paramref name="poisonMessageId"/>: two point reads.</summary>
     public async Task<JobRecord?> FindByPoisonMessageIdAsync(string poisonMessageId, CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var entity in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PoisonMessageId eq {poisonMessageId}"), maxPerPage: 1,
-                               cancellationToken: cancellationToken).ConfigureAwait(false))
-            {
-                return FromEntity(entity);
-            }
+            var pointer = await _table.GetEntityIfExistsAsync<TableEntity>(JobTimeIndex.PoisonPrefix + poisonMessageId, RowKey, cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
+            return pointer.HasValue && pointer.Value?.GetString("JobId") is { } jobId ? await GetAsync(jobId, cancellationToken).ConfigureAwait(false) : null;
         }
         catch (RequestFailedException ex) when (ex.IsMissingTarget())
         {
+            return null;
+        }
+    }
+
+    public async Task UpsertAsync(JobRecord record, CancellationToken cancellationToken)
+    {
+        await StorageErrors.CreatingIfMissingAsync(
+            () => _table.UpsertEntityAsync(ToEntity(record), TableUpdateMode.Replace, cancellationToken),
+            () => _table.CreateIfMissingAsync(cancellationToken)).ConfigureAwait(false);
+        await IndexAsync(record, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes the record's index row after the record itself. A failed write leaves the record out of listings until
+    /// its next state change; it never fails the write of the record, which is the one that counts.
+    /// </summary>
+    private async Task IndexAsync(JobRecord record, CancellationToken cancellationToken)
+    {
+        if (JobTimeIndex.ToEntity(record) is not { } row)
+        {
+            return;
+        }
+
+        try
+        {
+            await _table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (StorageErrors.IsStorageFailure(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            Log.IndexWriteFailed(logger, record.JobId, StorageErrors.Describe(ex));
+        }
+    }
+
+    /// <summary>The record an index row stands for, or null when the row is stale (then it is deleted: the record moved on).</summary>
+    private async Task<JobRecord?> CurrentAsync(TableEntity row, CancellationToken cancellationToken)
+    {
+        var record = row.GetString("JobId") is { } jobId ? await GetAsync(jobId, cancellationToken).ConfigureAwait(false) : null;
+        if (record is not null && JobTimeIndex.IsCurrent(row, record))
+        {
+            return record;
+        }
+
+        try
+        {
+            await _table.DeleteEntityAsync(row, ETag.All, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex)
+        {
+            // Another listing removed it first, or storage failed: either way the next listing tries again.
+            Log.IndexWriteFailed(logger, row.GetString("JobId") ?? row.RowKey, StorageErrors.Describe(ex));
         }
 
         return null;
     }
-
-    public Task UpsertAsync(JobRecord record, CancellationToken cancellationToken) =>
-        StorageErrors.CreatingIfMissingAsync(
-            () => _table.UpsertEntityAsync(ToEntity(record), TableUpdateMode.Replace, cancellationToken),
-            () => _table.CreateIfMissingAsync(cancellationToken));
 
     private static TableEntity ToEntity(JobRecord r) => new(r.JobId, RowKey)
     {

@@ -49,4 +49,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 110, Level = LogLevel.Warning,
         Message = "Job {JobId} Cancelled on request: message {MessageId}, dequeue count {DequeueCount}, after {DurationMs} ms")]
     public static partial void JobCancelled(ILogger logger, string jobId, string messageId, long dequeueCount, long durationMs);
+
+    [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "Job {JobId}: its listing index row was not written or removed: {Error}")]
+    public static partial void IndexWriteFailed(ILogger logger, string jobId, string error);
 }

@@ -155,6 +155,7 @@ internal sealed class SaturationRunner(TimeSpan phase, string? reportPath, strin
     private static async Task BurstAsync(int port, PhaseResult result, CancellationToken stop)
     {
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Burst }) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Add("x-functions-key", WorkerSlot.FunctionKey);
         var status = new ConcurrentBag<double>();
         var bursts = new List<double>();
         var failures = 0;

@@ -20,7 +20,11 @@ internal sealed class WorkerSlot : IAsyncDisposable
         _settings = settings;
         _directory = directory;
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(10) };
+        Http.DefaultRequestHeaders.Add("x-functions-key", FunctionKey);
     }
+
+    /// <summary>The key every slot's worker runs with: outside Development the status and lists need one.</summary>
+    public const string FunctionKey = "chaos-function-key";
 
     public int Slot { get; }
 
@@ -161,6 +165,7 @@ internal sealed class WorkerSlot : IAsyncDisposable
             ["PORT"] = Port.ToString(CultureInfo.InvariantCulture),
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["FunctionKey"] = FunctionKey,
         };
         foreach (var (key, value) in _settings)
         {

@@ -6,12 +6,32 @@ param tags object = {}
 param jobsQueueName string = 'jobs'
 @description('Table of job records.')
 param jobsTableName string = 'jobs'
-@description('Blob containers the worker reads inputs and models from and writes outputs to.')
+@description('Table of the fleet\'s heartbeats.')
+param workersTableName string = 'workers'
+@description('Blob containers the worker reads inputs and models from, writes outputs to, and keeps its function keys in.')
 param containerNames array = [
   'inputs'
   'outputs'
   'models'
+  'azure-webjobs-secrets'
 ]
+@description('Public endpoint: Enabled (with networkAcls below), Disabled (private endpoints only) or SecuredByPerimeter.')
+@allowed([
+  'Enabled'
+  'Disabled'
+  'SecuredByPerimeter'
+])
+param publicNetworkAccess string = 'Enabled'
+@description('What the firewall does with a request no rule matches: Allow, or Deny to admit only ipRules and subnets.')
+@allowed([
+  'Allow'
+  'Deny'
+])
+param networkDefaultAction string = 'Allow'
+@description('Public IPv4 addresses or CIDR ranges let through when networkDefaultAction is Deny.')
+param allowedIpRanges string[] = []
+@description('Subnet resource ids (with the Microsoft.Storage service endpoint) let through when networkDefaultAction is Deny.')
+param allowedSubnetIds string[] = []
 
 // Identity-only data plane: no account keys, no SAS, no anonymous blobs.
 resource account 'Microsoft.Storage/storageAccounts@2025-06-01' = {
@@ -29,6 +49,19 @@ resource account 'Microsoft.Storage/storageAccounts@2025-06-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     accessTier: 'Hot'
+    publicNetworkAccess: publicNetworkAccess
+    networkAcls: {
+      bypass: 'AzureServices'
+      defaultAction: networkDefaultAction
+      ipRules: [for range in allowedIpRanges: {
+        value: range
+        action: 'Allow'
+      }]
+      virtualNetworkRules: [for subnetId in allowedSubnetIds: {
+        id: subnetId
+        action: 'Allow'
+      }]
+    }
   }
 }
 
@@ -60,10 +93,10 @@ resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2025-06-0
   name: 'default'
 }
 
-resource jobsTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2025-06-01' = {
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2025-06-01' = [for table in [jobsTableName, workersTableName]: {
   parent: tableService
-  name: jobsTableName
-}
+  name: table
+}]
 
 output name string = account.name
 output id string = account.id

@@ -16,10 +16,13 @@ param image string = ''
 param registryServer string
 param identityId string
 param identityClientId string
+@description('Identity of the KEDA queue scale rule (Storage Queue Data Reader on the jobs queue only).')
+param scalerIdentityId string
 param storageAccountName string
 param applicationInsightsName string
 param jobsQueueName string = 'jobs'
 param jobsTableName string = 'jobs'
+param workersTableName string = 'workers'
 // One replica's capacity: with dynamic concurrency (host.json concurrency.dynamicConcurrencyEnabled, on by default)
 // a replica holds its learned limit plus one prefetched message, starting at 1 and settling near what its model
 // runners can start (2-3 for an OCR GPU worker with one runner per model). A larger value leaves jobs waiting on a
@@ -89,6 +92,7 @@ resource app 'Microsoft.App/containerApps@2025-01-01' = {
     type: 'UserAssigned'
     userAssignedIdentities: {
       '${identityId}': {}
+      '${scalerIdentityId}': {}
     }
   }
   properties: {
@@ -128,6 +132,7 @@ resource app 'Microsoft.App/containerApps@2025-01-01' = {
             { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', secretRef: 'appinsights-connection' }
             { name: 'JobsQueueName', value: jobsQueueName }
             { name: 'JobsTableName', value: jobsTableName }
+            { name: 'WorkersTableName', value: workersTableName }
             { name: 'Inference__Device', value: 'cuda' }
           ], extraEnv)
           // The placeholder serves none of the worker's endpoints; the probes come with the worker image.
@@ -144,7 +149,7 @@ resource app 'Microsoft.App/containerApps@2025-01-01' = {
               accountName: storageAccountName
               queueName: jobsQueueName
               queueLength: queueLength
-              identity: identityId
+              identity: scalerIdentityId
             }
           }
         ]

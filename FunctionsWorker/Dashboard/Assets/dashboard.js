@@ -32,7 +32,8 @@ class ApiError extends Error {
 }
 
 async function api(path, method = 'GET') {
-  const headers = { accept: 'application/json' };
+  // X-Requested-With: the worker refuses changes without it (or a key), which a page on another site cannot make a browser send.
+  const headers = { accept: 'application/json', 'x-requested-with': 'functions-worker-dashboard' };
   if (page.key) {
     headers['x-functions-key'] = page.key;
   }
@@ -47,7 +48,7 @@ async function api(path, method = 'GET') {
   if (response.status === 401) {
     askForKey(page.key
       ? 'The key was refused: check it and try again.'
-      : 'This worker needs its function key (app setting FunctionKey) to show its status and act on jobs.');
+      : 'This worker needs its function key (app setting FunctionKey, or the default function key it keeps in blob azure-webjobs-secrets/<hostId>/host.json) to show its status and act on jobs.');
     throw new ApiError(401, 'A function key is required.');
   }
 

@@ -5,7 +5,7 @@ public static class FleetFunctions
 {
     public static RouteGroupBuilder MapFleetFunctions(this RouteGroupBuilder group)
     {
-        group.MapGet("/workers", ListAsync).AddEndpointFilter<FunctionKeyFilter>().WithName("Workers");
+        group.MapGet("/workers", ListAsync).AddEndpointFilter<FunctionKeyFilter>().AddEndpointFilter<ListLimitFilter>().WithName("Workers");
         return group;
     }
 

@@ -26,10 +26,16 @@ public static class HealthFunctions
         return TypedResults.NoContent();
     }
 
-    // Answers from memory only: no storage, no model, nothing that can block.
-    internal static IResult GetHealth(WorkerState state, WorkerHealth health, TimeProvider time)
+    // Answers from memory only: no storage, no model, nothing that can block. The details only to a caller with the key.
+    internal static IResult GetHealth(WorkerState state, WorkerHealth health, TimeProvider time, FunctionKeys keys, HttpRequest request)
     {
         var stuck = health.StuckLoops();
+        var status = stuck.Count > 0 ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
+        if (!keys.Admits(request))
+        {
+            return Summary(stuck.Count > 0 ? "unhealthy" : health.Status, health.NotReadyReasons(stuck).Count == 0, status);
+        }
+
         var body = new HealthReport(
             stuck.Count > 0 ? "unhealthy" : health.Status,
             state.WorkerId,
@@ -38,16 +44,20 @@ public static class HealthFunctions
             state.Warmup,
             state.StorageReachable ? null : state.StorageError,
             stuck);
-        return TypedResults.Json(body, HttpJsonContext.Default.HealthReport,
-            statusCode: stuck.Count > 0 ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
+        return TypedResults.Json(body, HttpJsonContext.Default.HealthReport, statusCode: status);
     }
 
-    internal static IResult GetReady(WorkerHealth health)
+    internal static IResult GetReady(WorkerHealth health, FunctionKeys keys, HttpRequest request)
     {
         var reasons = health.NotReadyReasons();
-        return TypedResults.Json(new ReadinessReport(reasons.Count == 0, reasons), HttpJsonContext.Default.ReadinessReport,
-            statusCode: reasons.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        var status = reasons.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+        return keys.Admits(request)
+            ? TypedResults.Json(new ReadinessReport(reasons.Count == 0, reasons), HttpJsonContext.Default.ReadinessReport, statusCode: status)
+            : Summary(health.Status, reasons.Count == 0, status);
     }
+
+    private static IResult Summary(string status, bool ready, int statusCode) =>
+        TypedResults.Json(new ProbeSummary(status, ready), HttpJsonContext.Default.ProbeSummary, statusCode: statusCode);
 
     internal static async Task<IResult> GetStatusAsync(StatusReports reports, CancellationToken cancellationToken) =>
         TypedResults.Json(await reports.GetAsync(cancellationToken).ConfigureAwait(false), HttpJsonContext.Default.StatusReport);

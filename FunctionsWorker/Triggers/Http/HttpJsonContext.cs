@@ -11,6 +11,8 @@ namespace FunctionsWorker.Triggers.Http;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(ReadinessReport))]
+[JsonSerializable(typeof(ProbeSummary))]
+[JsonSerializable(typeof(HostSecrets))]
 [JsonSerializable(typeof(StatusReport))]
 [JsonSerializable(typeof(JobRecord))]
 [JsonSerializable(typeof(JobList))]

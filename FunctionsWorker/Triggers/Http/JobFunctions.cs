@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Buffers.Text;
 using System.Text;
 using FunctionsWorker.Jobs;
 using FunctionsWorker.Storage;
@@ -17,14 +17,14 @@ public static class JobFunctions
 
     public static RouteGroupBuilder MapJobFunctions(this RouteGroupBuilder group)
     {
-        group.MapGet("/jobs", ListJobsAsync).AddEndpointFilter<FunctionKeyFilter>().WithName("ListJobs");
+        group.MapGet("/jobs", ListJobsAsync).AddEndpointFilter<FunctionKeyFilter>().AddEndpointFilter<ListLimitFilter>().WithName("ListJobs");
         group.MapGet("/jobs/{jobId}", GetJobAsync).AddEndpointFilter<FunctionKeyFilter>().WithName("GetJob");
         group.MapDelete("/jobs/{jobId}", CancelJobAsync).AddEndpointFilter<AdminKeyFilter>().WithName("CancelJob");
         return group;
     }
 
     internal static async Task<IResult> ListJobsAsync(
-        JobRecordStore records, string? state, string? pipeline, DateTimeOffset? since, int? top, string? continuation, CancellationToken cancellationToken)
+        JobLists lists, string? state, string? pipeline, DateTimeOffset? since, int? top, string? continuation, CancellationToken cancellationToken)
     {
         JobState? wanted = null;
         if (state is not null)
@@ -43,22 +43,21 @@ public static class JobFunctions
             return BadRequest($"top must be between 1 and {MaxTop}.");
         }
 
-        DateTimeOffset? before = null;
+        JobPageToken? after = null;
         if (continuation is not null)
         {
-            if (!TryReadContinuation(continuation, out var at))
+            if (!TryReadContinuation(continuation, out var token))
             {
                 return BadRequest("continuation is not a token this endpoint returned.");
             }
 
-            before = at;
+            after = token;
         }
 
         try
         {
-            var page = await records.ListAsync(wanted, pipeline, since, before, count, cancellationToken).ConfigureAwait(false);
-            var next = page.Count == count && page[^1].StartedAt is { } last ? Continuation(last) : null;
-            return TypedResults.Json(new JobList(page, next), HttpJsonContext.Default.JobList);
+            var page = await lists.GetAsync(new JobListQuery(wanted, pipeline, since, after, count), cancellationToken).ConfigureAwait(false);
+            return TypedResults.Json(new JobList(page.Records, page.Next is { } next ? Continuation(next) : null), HttpJsonContext.Default.JobList);
         }
         catch (Exception ex) when (StorageErrors.IsStorageFailure(ex) && !cancellationToken.IsCancellationRequested)
         {
@@ -150,18 +149,18 @@ public static class JobFunctions
     private static IResult Accepted(string jobId, JobState state, string detail) =>
         TypedResults.Json(new CancelReport(jobId, state.ToString(), true, detail), HttpJsonContext.Default.CancelReport, statusCode: StatusCodes.Status202Accepted);
 
-    private static string Continuation(DateTimeOffset last) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(last.UtcTicks.ToString(CultureInfo.InvariantCulture)));
+    private static string Continuation(JobPageToken next) =>
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(next.PartitionKey + "\n" + next.RowKey));
 
-    private static bool TryReadContinuation(string token, out DateTimeOffset at)
+    private static bool TryReadContinuation(string text, out JobPageToken? token)
     {
-        at = default;
+        token = null;
         try
         {
-            if (long.TryParse(Encoding.UTF8.GetString(Convert.FromBase64String(token)), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) &&
-                ticks >= DateTimeOffset.MinValue.UtcTicks && ticks <= DateTimeOffset.MaxValue.UtcTicks)
+            if (Encoding.UTF8.GetString(Base64Url.DecodeFromChars(text)).Split('\n') is [var partitionKey, var rowKey] &&
+                new JobPageToken(partitionKey, rowKey) is { IsValid: true } read)
             {
-                at = new DateTimeOffset(ticks, TimeSpan.Zero);
+                token = read;
                 return true;
             }
         }

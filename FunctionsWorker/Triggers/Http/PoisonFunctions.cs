@@ -8,17 +8,17 @@ public static class PoisonFunctions
 {
     public static RouteGroupBuilder MapPoisonFunctions(this RouteGroupBuilder group)
     {
-        group.MapGet("/poison", ListAsync).AddEndpointFilter<FunctionKeyFilter>().WithName("ListPoison");
+        group.MapGet("/poison", ListAsync).AddEndpointFilter<FunctionKeyFilter>().AddEndpointFilter<ListLimitFilter>().WithName("ListPoison");
         group.MapPost("/poison/replay", ReplayAsync).AddEndpointFilter<AdminKeyFilter>().WithName("ReplayPoison");
         group.MapDelete("/poison/{messageId}", DeleteAsync).AddEndpointFilter<AdminKeyFilter>().WithName("DeletePoison");
         return group;
     }
 
-    internal static async Task<IResult> ListAsync(PoisonQueueAdmin poison, CancellationToken cancellationToken)
+    internal static async Task<IResult> ListAsync(PoisonList poison, CancellationToken cancellationToken)
     {
         try
         {
-            return TypedResults.Json(await poison.ListAsync(cancellationToken).ConfigureAwait(false), HttpJsonContext.Default.IReadOnlyListPoisonedMessage);
+            return TypedResults.Json(await poison.GetAsync(cancellationToken).ConfigureAwait(false), HttpJsonContext.Default.IReadOnlyListPoisonedMessage);
         }
         catch (Exception ex) when (StorageErrors.IsStorageFailure(ex) && !cancellationToken.IsCancellationRequested)
         {
@@ -31,11 +31,12 @@ public static class PoisonFunctions
     /// jobs queue unchanged. 200 with what was done message by message, a partial failure included: a storage error
     /// after some were replayed must not hide that they were.
     /// </summary>
-    internal static async Task<IResult> ReplayAsync(PoisonQueueAdmin poison, string? jobId, string? messageId, CancellationToken cancellationToken)
+    internal static async Task<IResult> ReplayAsync(PoisonQueueAdmin poison, PoisonList list, string? jobId, string? messageId, CancellationToken cancellationToken)
     {
         try
         {
             var report = await poison.ReplayAsync(jobId, messageId, cancellationToken).ConfigureAwait(false);
+            list.Invalidate();
             return TypedResults.Json(new ReplayReport(report.Done.Count, report.Done, report.Failed, report.Stopped), HttpJsonContext.Default.ReplayReport);
         }
         catch (Exception ex) when (StorageErrors.IsStorageFailure(ex) && !cancellationToken.IsCancellationRequested)
@@ -44,11 +45,12 @@ public static class PoisonFunctions
         }
     }
 
-    internal static async Task<IResult> DeleteAsync(string messageId, PoisonQueueAdmin poison, CancellationToken cancellationToken)
+    internal static async Task<IResult> DeleteAsync(string messageId, PoisonQueueAdmin poison, PoisonList list, CancellationToken cancellationToken)
     {
         try
         {
             var report = await poison.DeleteAsync(messageId, cancellationToken).ConfigureAwait(false);
+            list.Invalidate();
             return (report.Done.Count, report.Failed.Count) switch
             {
                 (> 0, _) => TypedResults.NoContent(),

@@ -27,4 +27,13 @@ public sealed class SharedRefresh<T>(Func<Task<T>> read, TimeSpan freshness, Tim
 
         return current.WaitAsync(cancellationToken);
     }
+
+    /// <summary>The next <see cref="GetAsync"/> reads again: for a caller that just changed what is read.</summary>
+    public void Invalidate()
+    {
+        lock (_gate)
+        {
+            _current = null;
+        }
+    }
 }
