@@ -32,11 +32,17 @@ ensure_node_modules() {
   fi
 }
 
-# The OCR tests and the demo render text with DejaVu Sans.
+# The OCR tests and the demo render text with DejaVu Sans (the OCR tuning set); the OCR scoring set is drawn in
+# Liberation, GNU FreeFont and Noto Mono, fonts the pipeline was not tuned on (small packages: 1-7 MB each).
 ensure_fonts() {
-  if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
-    log "installing fonts-dejavu-core"
-    apt_install fonts-dejavu-core fontconfig
+  local missing=()
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core fontconfig)
+  [ -f /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ] || missing+=(fonts-liberation)
+  [ -f /usr/share/fonts/truetype/freefont/FreeSans.ttf ] || missing+=(fonts-freefont-ttf)
+  [ -f /usr/share/fonts/truetype/noto/NotoSansMono-Regular.ttf ] || missing+=(fonts-noto-mono)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt_install "${missing[@]}"
   fi
 }
 

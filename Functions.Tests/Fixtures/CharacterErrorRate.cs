@@ -3,7 +3,11 @@ namespace Functions.Tests.Fixtures;
 /// <summary>Character error rate: Levenshtein edits between recognised and reference text over the reference length.</summary>
 public static class CharacterErrorRate
 {
-    public static int Distance(string reference, string hypothesis)
+    public static int Distance(string reference, string hypothesis) => Distance(reference.AsSpan(), hypothesis.AsSpan());
+
+    /// <summary>Levenshtein distance over any tokens: characters here, words in <see cref="WordErrorRate"/>.</summary>
+    public static int Distance<T>(ReadOnlySpan<T> reference, ReadOnlySpan<T> hypothesis)
+        where T : IEquatable<T>
     {
         var previous = new int[hypothesis.Length + 1];
         var current = new int[hypothesis.Length + 1];
@@ -17,7 +21,7 @@ public static class CharacterErrorRate
             current[0] = i;
             for (var j = 1; j <= hypothesis.Length; j++)
             {
-                var substitution = previous[j - 1] + (reference[i - 1] == hypothesis[j - 1] ? 0 : 1);
+                var substitution = previous[j - 1] + (reference[i - 1].Equals(hypothesis[j - 1]) ? 0 : 1);
                 current[j] = Math.Min(substitution, Math.Min(previous[j] + 1, current[j - 1] + 1));
             }
 

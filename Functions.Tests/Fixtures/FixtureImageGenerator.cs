@@ -3,11 +3,15 @@ using SkiaSharp;
 namespace Functions.Tests.Fixtures;
 
 /// <summary>
-/// Draws the committed real-looking OCR fixtures (Fixtures/Images/*.png): a till receipt and an app screenshot.
-/// Run once and commit the PNGs; tests read the committed files so font or Skia updates cannot move the goalposts.
+/// Draws the OCR tuning set (Fixtures/Images/tuning/*.png), in DejaVu: a till receipt and an app screenshot. The
+/// pipeline's word-gap and line thresholds are fitted to these; <see cref="ScoringImageGenerator"/> draws the set they
+/// are scored on. Run once and commit the PNGs; tests read the committed files so font or Skia updates cannot move the goalposts.
 /// </summary>
 public static class FixtureImageGenerator
 {
+    /// <summary>Set to 1 to redraw the committed tuning and scoring images (then review and commit them).</summary>
+    public const string RegenerateVariable = "OCR_REGENERATE_FIXTURES";
+
     public static IReadOnlyDictionary<string, Func<byte[]>> All { get; } = new Dictionary<string, Func<byte[]>>
     {
         ["receipt"] = Receipt,

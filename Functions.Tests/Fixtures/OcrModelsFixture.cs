@@ -9,7 +9,11 @@ using FunctionsWorker.Pipelines.Ocr;
 
 namespace Functions.Tests.Fixtures;
 
-/// <summary>Loads the PP-OCRv4 models from node_modules once per test collection and builds the real OCR pipeline on them.</summary>
+/// <summary>
+/// Loads the PP-OCRv4 models from node_modules once per test collection and builds the real OCR pipeline on them, with
+/// dynamic batching as the worker runs it by default (<see cref="ModelOptions.MaxBatchSize"/> 8,
+/// <see cref="ModelOptions.MaxQueueDelay"/> zero), so accuracy is measured on the production path.
+/// </summary>
 public sealed class OcrModelsFixture : IDisposable
 {
     public const string Collection = "ocr-models";
@@ -22,9 +26,12 @@ public sealed class OcrModelsFixture : IDisposable
     {
         var assets = Path.Combine(RepositoryPaths.Root, "node_modules", "@gutenye", "ocr-models", "assets");
         var options = new OcrOptions();
-        _detection = new ModelRunner(options.DetectionModel, new InferenceSession(Path.Combine(assets, "ch_PP-OCRv4_det_infer.onnx")), 1);
-        _recognition = new ModelRunner(options.RecognitionModel, new InferenceSession(Path.Combine(assets, "ch_PP-OCRv4_rec_infer.onnx")), 1);
-        _classifier = new ModelRunner(ClassifierModel, new InferenceSession(Path.Combine(assets, "ch_ppocr_mobile_v2.0_cls_infer.onnx")), 1);
+        var defaults = new ModelOptions();
+        ModelRunner Load(string name, string file) => new(
+            name, new InferenceSession(Path.Combine(assets, file)), defaults.MaxConcurrency, defaults.Batching, TimeProvider.System);
+        _detection = Load(options.DetectionModel, "ch_PP-OCRv4_det_infer.onnx");
+        _recognition = Load(options.RecognitionModel, "ch_PP-OCRv4_rec_infer.onnx");
+        _classifier = Load(ClassifierModel, "ch_ppocr_mobile_v2.0_cls_infer.onnx");
         Options = options;
         var models = new StaticModelProvider(
             new Dictionary<string, ModelRunner> { [_detection.Name] = _detection, [_recognition.Name] = _recognition, [_classifier.Name] = _classifier },
@@ -50,6 +57,9 @@ public sealed class OcrModelsFixture : IDisposable
     public const string ClassifierModel = "ocr-cls";
 
     public OcrOptions Options { get; }
+
+    /// <summary>The recogniser's runner, whose <see cref="ModelRunner.BatchSizes"/> show which runs were merged.</summary>
+    internal ModelRunner Recognition => _recognition;
 
     /// <summary>The pipeline with default settings: no direction classifier.</summary>
     internal OcrPipeline Pipeline { get; }

@@ -10,7 +10,7 @@ using FunctionsWorker.Pipelines.Ocr;
 
 namespace Functions.Tests.Integration.Ocr;
 
-/// <summary>Concurrent OCR jobs read the same with dynamic batching on as with it off (the fixture's runners).</summary>
+/// <summary>Concurrent OCR jobs read the same with dynamic batching on (the fixture's runners, the worker's defaults) as with it off.</summary>
 [Collection(OcrModelsFixture.Collection)]
 public sealed class OcrBatchingTests(OcrModelsFixture models)
 {
@@ -19,14 +19,14 @@ public sealed class OcrBatchingTests(OcrModelsFixture models)
     {
         var assets = Path.Combine(RepositoryPaths.Root, "node_modules", "@gutenye", "ocr-models", "assets");
         var options = models.Options;
-        var batching = new BatchingSettings(8, TimeSpan.FromMilliseconds(2), new HashSet<int>());
-        using var detection = new ModelRunner(options.DetectionModel, new InferenceSession(Path.Combine(assets, "ch_PP-OCRv4_det_infer.onnx")), 1, batching, TimeProvider.System);
-        using var recognition = new ModelRunner(options.RecognitionModel, new InferenceSession(Path.Combine(assets, "ch_PP-OCRv4_rec_infer.onnx")), 1, batching, TimeProvider.System);
-        Assert.True(recognition.Batching);
+        using var detection = new ModelRunner(options.DetectionModel, new InferenceSession(Path.Combine(assets, "ch_PP-OCRv4_det_infer.onnx")), 1, BatchingSettings.Off, TimeProvider.System);
+        using var recognition = new ModelRunner(options.RecognitionModel, new InferenceSession(Path.Combine(assets, "ch_PP-OCRv4_rec_infer.onnx")), 1, BatchingSettings.Off, TimeProvider.System);
+        Assert.False(recognition.Batching);
+        Assert.True(models.Recognition.Batching);
         var provider = new StaticModelProvider(
             new Dictionary<string, ModelRunner> { [detection.Name] = detection, [recognition.Name] = recognition },
             new Dictionary<string, string> { [options.Dictionary] = Path.Combine(assets, "ppocr_keys_v1.txt") });
-        var batched = new OcrPipeline(
+        var single = new OcrPipeline(
             Microsoft.Extensions.Options.Options.Create(options),
             provider,
             new ImageDecoder(Microsoft.Extensions.Options.Options.Create(new ImagingOptions()), new MemoryBudget(new ImagingOptions().MemoryBudgetBytes)),
@@ -34,7 +34,7 @@ public sealed class OcrBatchingTests(OcrModelsFixture models)
             NullLogger<OcrPipeline>.Instance);
 
         // Eight jobs at once, two of each image, so equal detector shapes and recognition widths meet in the queue.
-        var fixtures = Path.Combine(RepositoryPaths.Root, "Functions.Tests", "Fixtures", "Images");
+        var fixtures = Path.Combine(RepositoryPaths.Root, "Functions.Tests", "Fixtures", "Images", "tuning");
         byte[][] images =
         [
             File.ReadAllBytes(Path.Combine(fixtures, "receipt.png")),
@@ -44,8 +44,9 @@ public sealed class OcrBatchingTests(OcrModelsFixture models)
         ];
         var inputs = Enumerable.Range(0, 8).Select(i => images[i % images.Length]).ToList();
 
-        var off = await Task.WhenAll(inputs.Select(input => ReadAsync(models.Pipeline, input)));
-        var on = await Task.WhenAll(inputs.Select(input => ReadAsync(batched, input)));
+        var mergedBefore = MergedRuns(models.Recognition);
+        var off = await Task.WhenAll(inputs.Select(input => ReadAsync(single, input)));
+        var on = await Task.WhenAll(inputs.Select(input => ReadAsync(models.Pipeline, input)));
 
         Assert.Equal(off.Select(r => r.Text), on.Select(r => r.Text));
         for (var i = 0; i < off.Length; i++)
@@ -54,8 +55,10 @@ public sealed class OcrBatchingTests(OcrModelsFixture models)
             Assert.All(off[i].Confidences.Zip(on[i].Confidences), pair => Assert.Equal(pair.First, pair.Second, 0.002));
         }
 
-        Assert.Contains(recognition.BatchSizes.Keys, size => size > 1);
+        Assert.True(MergedRuns(models.Recognition) > mergedBefore, "No recognition run merged requests of two jobs.");
     }
+
+    private static long MergedRuns(ModelRunner runner) => runner.BatchSizes.Where(size => size.Key > 1).Sum(size => size.Value);
 
     /// <summary>Each line's text and box as JSON, and the confidences apart (a merged run may differ in the last float bits).</summary>
     private static async Task<(string Text, double[] Confidences)> ReadAsync(IPipeline pipeline, byte[] input)

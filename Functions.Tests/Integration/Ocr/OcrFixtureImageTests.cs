@@ -7,14 +7,11 @@ using FunctionsWorker.Pipelines;
 
 namespace Functions.Tests.Integration.Ocr;
 
-/// <summary>OCR over the committed real-looking fixtures; each PNG has a .txt beside it with the expected reading-order text.</summary>
+/// <summary>OCR over the committed tuning set (Images/tuning); each PNG has a .txt beside it with the expected reading-order text.</summary>
 [Collection(OcrModelsFixture.Collection)]
 public sealed class OcrFixtureImageTests(OcrModelsFixture models, ITestOutputHelper output)
 {
-    /// <summary>Set to 1 to redraw the committed PNGs with <see cref="FixtureImageGenerator"/> (then review and commit them).</summary>
-    private const string RegenerateVariable = "OCR_REGENERATE_FIXTURES";
-
-    private static string ImagesDirectory => Path.Combine(RepositoryPaths.Root, "Functions.Tests", "Fixtures", "Images");
+    private static string ImagesDirectory => Path.Combine(RepositoryPaths.Root, "Functions.Tests", "Fixtures", "Images", "tuning");
 
     [Theory]
     [InlineData("receipt")]
@@ -50,13 +47,13 @@ public sealed class OcrFixtureImageTests(OcrModelsFixture models, ITestOutputHel
 
     /// <summary>
     /// Each committed PNG is one the generator draws, at the generator's size, with its expected text beside it; with
-    /// <see cref="RegenerateVariable"/> set, the PNGs are redrawn first (then review and commit them). Pixels are not
+    /// <see cref="FixtureImageGenerator.RegenerateVariable"/> set, the PNGs are redrawn first (then review and commit them). Pixels are not
     /// compared: the committed files stay the reference when fonts or Skia change.
     /// </summary>
     [Fact]
     public void CommittedFixtures_AreTheGeneratorsImages_WithTheirText()
     {
-        if (Environment.GetEnvironmentVariable(RegenerateVariable) == "1")
+        if (Environment.GetEnvironmentVariable(FixtureImageGenerator.RegenerateVariable) == "1")
         {
             foreach (var (name, draw) in FixtureImageGenerator.All)
             {
