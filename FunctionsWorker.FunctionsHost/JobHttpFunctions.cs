@@ -5,14 +5,19 @@ using FunctionsWorker.Jobs;
 using FunctionsWorker.Triggers.Queue;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace FunctionsWorker.FunctionsHost;
 
 /// <summary>Job records (list, get, cancel) as Functions HTTP triggers, answered by the self-hosted worker's handlers.</summary>
 public sealed class JobHttpFunctions(
-    JobRecordStore records, FleetView fleet, IMessageQueues queues, IOptions<StorageOptions> storage, IOptions<QueuesOptions> encoding, TimeProvider time)
+    JobRecordStore records, FleetView fleet, IMessageQueues queues, IOptions<StorageOptions> storage, IOptions<QueuesOptions> encoding, TimeProvider time,
+    IServiceProvider services)
 {
+    // Resolved here: JobLists is internal to the worker, and a public function class cannot take it in its constructor.
+    private readonly JobLists _lists = services.GetRequiredService<JobLists>();
+
     [Function("ListJobs")]
     public Task<IResult> ListAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = "jobs")] HttpRequest request, CancellationToken cancellationToken)
     {
@@ -40,7 +45,7 @@ public sealed class JobHttpFunctions(
             top = parsed;
         }
 
-        return JobFunctions.ListJobsAsync(records, HttpQuery.Optional(query["state"]), HttpQuery.Optional(query["pipeline"]), since, top, HttpQuery.Optional(query["continuation"]), cancellationToken);
+        return JobFunctions.ListJobsAsync(_lists, HttpQuery.Optional(query["state"]), HttpQuery.Optional(query["pipeline"]), since, top, HttpQuery.Optional(query["continuation"]), cancellationToken);
     }
 
     [Function("GetJob")]

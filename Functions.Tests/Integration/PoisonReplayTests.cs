@@ -103,7 +103,7 @@ public sealed class PoisonReplayTests(AzuriteFixture azurite)
             JobsQueueName = JobsQueue,
             JobsTableName = "replay" + Guid.NewGuid().ToString("N")[..10],
         });
-        var records = new JobRecordStore(new StorageClients(storage), storage);
+        var records = new JobRecordStore(new StorageClients(storage), storage, Microsoft.Extensions.Logging.Abstractions.NullLogger<JobRecordStore>.Instance);
         await records.CreateIfNotExistsAsync(CancellationToken.None);
         var queues = new InMemoryMessageQueues(clock);
         return (new PoisonQueueAdmin(queues, records, storage, Options.Create(new QueuesOptions()), clock), queues, records, clock);

@@ -109,7 +109,8 @@ public sealed partial class ArchitectureTests
     {
         var root = Path.Combine(RepositoryPaths.Root, "FunctionsWorker.FunctionsHost");
         var imports = Directory.EnumerateFiles(root, "*.cs", SearchOption.TopDirectoryOnly)
-            .SelectMany(file => UsingPattern().Matches(File.ReadAllText(file)).Select(m => (File: Path.GetFileName(file), Target: m.Groups["target"].Value)))
+            .SelectMany(file => CSharpTokens.QualifiedNames(CSharpTokens.Code(File.ReadAllText(file)))
+                .Select(name => (File: Path.GetFileName(file), Target: Enumerable.Range(1, name.Length).Reverse().Select(n => string.Join('.', name[..n])).FirstOrDefault(KnownFolders().Contains) ?? string.Join('.', name))))
             .Where(import => import.Target != "FunctionsHost")
             .ToList();
         Assert.Contains(imports, import => import.Target == "Jobs");

@@ -6,7 +6,7 @@ namespace FunctionsWorker.Triggers.Http;
 /// The body of <c>GET /api/poison</c>, read from storage at most four times a second whatever the request rate and shared by
 /// every request in between (a listing may be up to 250 ms old), as <see cref="StatusReports"/> does for the status.
 /// </summary>
-internal sealed class PoisonList(PoisonQueueAdmin poison, TimeProvider time)
+public sealed class PoisonList(PoisonQueueAdmin poison, TimeProvider time)
 {
     private static readonly TimeSpan Freshness = TimeSpan.FromMilliseconds(250);
 

@@ -66,7 +66,7 @@ public sealed class QueueProcessor(
         if (fate.Kind == MessageFateKind.Poison)
         {
             // CancellationToken.None, as in SettleAsync: a stop must not leave the job recorded poisoned with no poison message.
-            var poisonMessageId = await _poison!.SendAsync(_options.Encode(envelope.Body), workerOptions.Value.PoisonMessageTimeToLive, CancellationToken.None)
+            var poisonMessageId = await _poison!.SendAsync(_options.Encode(envelope.Body), workerOptions.Value.PoisonMessageTimeToLive, createIfMissing: true, CancellationToken.None)
                 .ConfigureAwait(false);
             Log.MovedToPoison(logger, envelope.MessageId, envelope.DequeueCount, _poison.Name);
             if (recordKey is not null)
