@@ -18,6 +18,8 @@ public sealed class ModelRunner : IDisposable
     private readonly SemaphoreSlim _slots;
     private readonly int _maxConcurrency;
     private readonly DynamicBatcher? _batcher;
+    private readonly int _requestsPerSlot = 1;
+    private int _callers;
     private int _disposed;
 
     public ModelRunner(string name, InferenceSession session, int maxConcurrency)
@@ -39,6 +41,7 @@ public sealed class ModelRunner : IDisposable
         if (batching.MaxBatchSize > 1 && batchAxis)
         {
             _batcher = new DynamicBatcher(RunOnSlotAsync, _slots, batching, timeProvider);
+            _requestsPerSlot = batching.MaxBatchSize;
         }
     }
 
@@ -55,24 +58,38 @@ public sealed class ModelRunner : IDisposable
     /// <summary>Runs so far by the number of requests merged into each (1: ran alone); empty when batching is off.</summary>
     public IReadOnlyDictionary<int, long> BatchSizes => _batcher?.BatchSizes ?? new Dictionary<int, long>();
 
+    /// <summary>
+    /// More callers are in <see cref="RunAsync"/> than the device runs at once (slots times the batch size, Triton's
+    /// instance count times max batch): at least one waits, and another job that needs this model would only wait too.
+    /// </summary>
+    public bool Saturated => Volatile.Read(ref _callers) > _maxConcurrency * _requestsPerSlot;
+
     public async Task<IReadOnlyDictionary<string, TensorData>> RunAsync(
         IReadOnlyDictionary<string, TensorData> inputs, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
         using var span = WorkerTelemetry.StartSpan("model " + Name);
-        if (_batcher is not null)
-        {
-            return await _batcher.RunAsync(inputs, cancellationToken).ConfigureAwait(false);
-        }
-
-        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _callers);
         try
         {
-            return await RunOnSlotAsync(inputs, cancellationToken).ConfigureAwait(false);
+            if (_batcher is not null)
+            {
+                return await _batcher.RunAsync(inputs, cancellationToken).ConfigureAwait(false);
+            }
+
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await RunOnSlotAsync(inputs, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _slots.Release();
+            }
         }
         finally
         {
-            _slots.Release();
+            Interlocked.Decrement(ref _callers);
         }
     }
 

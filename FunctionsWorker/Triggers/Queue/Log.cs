@@ -48,4 +48,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 16, Level = LogLevel.Warning,
         Message = "Job {JobId}: could not send its reply (message {MessageId}, dequeue count {DequeueCount}): {Error}")]
     public static partial void ReplyFailed(ILogger logger, string jobId, string messageId, long dequeueCount, string error);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Information,
+        Message = "Message {MessageId}, dequeue count {DequeueCount}: released unstarted at shutdown (it was prefetched)")]
+    public static partial void PrefetchReleased(ILogger logger, string messageId, long dequeueCount);
 }
