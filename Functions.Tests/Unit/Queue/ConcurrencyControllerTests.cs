@@ -143,12 +143,15 @@ public sealed class ConcurrencyControllerTests
         Assert.Equal(1, controller.Limit);
     }
 
-    /// <summary>Settled near the capacity: never above capacity + 2, and at capacity or above most of the time (probes dip one below for a window).</summary>
+    /// <summary>
+    /// Settled near the capacity: never above capacity + 2, and at capacity or above at least three quarters of the
+    /// time (a probe one slot down lasts a window or two), holding at most capacity + 2 + the prefetch.
+    /// </summary>
     private static void AssertNear(IReadOnlyList<SimulatedWorker.Sample> observed, int capacity)
     {
         var limits = string.Join(",", observed.Select(sample => sample.Limit));
         Assert.True(observed.All(sample => sample.Limit <= capacity + 2), $"limit above {capacity + 2}: {limits}");
-        Assert.True(observed.Count(sample => sample.Limit >= capacity) >= observed.Count * 0.8, $"limit below {capacity} too often: {limits}");
+        Assert.True(observed.Count(sample => sample.Limit >= capacity) >= observed.Count * 0.75, $"limit below {capacity} too often: {limits}");
         Assert.True(observed.All(sample => sample.Held <= capacity + 2 + ConcurrencyController.Prefetch),
             $"held above {capacity + 2 + ConcurrencyController.Prefetch}: {string.Join(",", observed.Select(sample => sample.Held))}");
     }

@@ -25,7 +25,7 @@ public sealed class ConcurrencyController(int maximum, TimeProvider time, IInfer
 
     // A window counts this many completions per slot, so its throughput is not one job's luck: one slot's share of
     // the throughput shrinks as slots grow, and so must the noise.
-    private const int CompletionsPerSlot = 3;
+    private const int CompletionsPerSlot = 4;
 
     // A slot is worth keeping when it adds at least this share of an average slot's throughput.
     private const double Keep = 0.5;
@@ -37,7 +37,7 @@ public sealed class ConcurrencyController(int maximum, TimeProvider time, IInfer
     private const double Stable = 0.9;
 
     // Windows at one level before probing a neighbour.
-    private const int HoldWindows = 4;
+    private const int HoldWindows = 3;
 
     // Saturated: on average at least this share of the limit was running (the backlog kept every slot busy).
     private const double Busy = 0.75;
@@ -56,6 +56,7 @@ public sealed class ConcurrencyController(int maximum, TimeProvider time, IInfer
     private int _held;
     private bool _probeUp;
     private bool _descend;
+    private bool _halving;
 
     public int Limit { get; private set; } = 1;
 
@@ -106,7 +107,8 @@ public sealed class ConcurrencyController(int maximum, TimeProvider time, IInfer
                 return;
             }
 
-            var saturated = _runningArea / elapsed.TotalMilliseconds >= Limit * Busy;
+            var meanRunning = _runningArea / elapsed.TotalMilliseconds;
+            var saturated = meanRunning >= Limit * Busy;
             var longEnough = _completions >= Math.Max(MinCompletions, CompletionsPerSlot * Limit);
             if (!throttled && !longEnough && (saturated || elapsed < IdleWindow))
             {
@@ -114,7 +116,11 @@ public sealed class ConcurrencyController(int maximum, TimeProvider time, IInfer
             }
 
             var level = Limit;
-            Decide(new Window(_completions / elapsed.TotalSeconds, saturated && longEnough, _runnersFull * 2 > _samples), throttled);
+            // Throughput by Little's law (jobs running over their mean time in the worker), not completions over the
+            // window: a count is off by up to one job per slot at each end of the window, which at eight slots is as
+            // large as one slot's share, the very thing a comparison weighs.
+            var throughput = _completions == 0 ? 0 : meanRunning / (_durationSum / _completions / 1000);
+            Decide(new Window(throughput, saturated && longEnough, _runnersFull * 2 > _samples), throttled);
             if (Limit != level && _completions > 0)
             {
                 _settledAt = now + TimeSpan.FromMilliseconds(_durationSum / _completions);
@@ -155,9 +161,10 @@ public sealed class ConcurrencyController(int maximum, TimeProvider time, IInfer
             {
                 Rise(window);
             }
-            else if (Limit > 1)
+            else
             {
-                Limit--;
+                _halving = true;
+                Halve();
             }
 
             _descend = false;
@@ -182,6 +189,7 @@ public sealed class ConcurrencyController(int maximum, TimeProvider time, IInfer
             Limit = last.Level;
             _held = 0;
             _probeUp = !wentUp;
+            _halving = false;
             return;
         }
 
@@ -190,11 +198,22 @@ public sealed class ConcurrencyController(int maximum, TimeProvider time, IInfer
         {
             Rise(window);
         }
-        else if (Limit > 1)
+        else if (_halving)
         {
-            Limit--;
+            Halve();
+        }
+        else
+        {
+            Limit = Math.Max(1, Limit - 1);
         }
     }
+
+    /// <summary>
+    /// After slower jobs arrived the descent halves: far above what they can use, one slot is too little to measure
+    /// (its share of the throughput drowns in the noise), while half the slots doing nothing is plain; a halving that
+    /// went too far is undone by the next comparison.
+    /// </summary>
+    private void Halve() => Limit = (Limit + 1) / 2;
 
     /// <summary>A window at the level of the last one: note slower jobs, else probe a neighbour every few windows.</summary>
     private void AtSameLevel(Sample last, Sample current, Window window)
