@@ -7,8 +7,8 @@ namespace FunctionsWorker.Triggers.Queue;
 /// take (a job's duration says as much about its kind as about crowding). It climbs one slot at a time while the
 /// worker is saturated and each new slot adds at least half of what an average slot brings; it steps back when a new
 /// slot adds less, descends while removing a slot costs less than that, and probes one slot either way every few
-/// windows. A throughput drop at an unchanged level (slower jobs arrived) starts a descent instead of counting as room
-/// to grow; model runners with callers queued (<see cref="IInferenceLoad"/>), a starving thread pool and
+/// windows. A throughput drop at an unchanged level (slower jobs arrived) starts a descent by halving instead of
+/// counting as room to grow; model runners with callers queued (<see cref="IInferenceLoad"/>), a starving thread pool and
 /// <c>maximumFunctionConcurrency</c> stop any rise. The queue trigger holds at most <see cref="Capacity"/> messages
 /// and starts at most <see cref="Limit"/> of them, so other replicas get the rest of the backlog.
 /// </summary>
