@@ -21,6 +21,7 @@ public sealed class InferenceRegistrationTests : IDisposable
         var cache = host.Cache;
 
         Assert.Same(cache, host.Host.Services.GetRequiredService<IModelProvider>());
+        Assert.Same(cache, host.Host.Services.GetRequiredService<IInferenceLoad>());
         var warmup = Assert.Single(host.Host.Services.GetServices<IWarmupTask>());
         Assert.Same(cache, warmup);
         await warmup.WarmAsync(CancellationToken.None);

@@ -50,6 +50,7 @@ public static class InferenceServiceCollectionExtensions
             provider.GetRequiredService<ILogger<ModelCache>>(),
             provider.GetServices<IModelWarmupShapes>()));
         services.TryAddSingleton<IModelProvider>(provider => provider.GetRequiredService<ModelCache>());
+        services.TryAddSingleton<IInferenceLoad>(provider => provider.GetRequiredService<ModelCache>());
         services.AddSingleton<IWarmupTask>(provider => provider.GetRequiredService<ModelCache>());
         services.AddHostedServiceAfterListening<BackgroundWarmupService>();
         services.AddSingleton<IStatusSource, ModelCacheStatusSource>();

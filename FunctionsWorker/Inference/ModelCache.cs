@@ -12,7 +12,7 @@ namespace FunctionsWorker.Inference;
 /// (<see cref="ModelKind.File"/>) are fetched and verified the same way and handed out as local paths.
 /// A model that fails is reported with its reason and the worker stays up.
 /// </summary>
-public sealed class ModelCache : IModelProvider, IWarmupTask, IDisposable
+public sealed class ModelCache : IModelProvider, IInferenceLoad, IWarmupTask, IDisposable
 {
     private readonly Dictionary<string, ModelEntry> _entries;
     private readonly ModelStore _store;
@@ -49,6 +49,9 @@ public sealed class ModelCache : IModelProvider, IWarmupTask, IDisposable
 
     /// <summary>True when every catalog model is warm (and so when the catalog is empty).</summary>
     public bool AllReady => _entries.Values.All(entry => entry.State == ModelState.Ready);
+
+    /// <summary>Some loaded model's runner has callers waiting for it (a pipeline stage that is the bottleneck now).</summary>
+    public bool Saturated => _entries.Values.Any(entry => entry.Runner is { Saturated: true });
 
     /// <summary>Requested and effective device, and why they differ.</summary>
     public DeviceStatus Device => _devices.Status;

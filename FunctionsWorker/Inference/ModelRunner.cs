@@ -18,10 +18,11 @@ public sealed class ModelRunner : IDisposable
     private readonly SemaphoreSlim _slots;
     private readonly int _maxConcurrency;
     private readonly DynamicBatcher? _batcher;
+    private readonly int _requestsPerSlot = 1;
+    private int _callers;
     private int _disposed;
 
-    // Jobs inside RunAsync (waiting or running), and the idle run a job's arrival stops.
-    private int _jobs;
+    // The idle run a job's arrival stops (jobs inside RunAsync, waiting or running, are _callers).
     private CancellationTokenSource? _idleRun;
 
     public ModelRunner(string name, InferenceSession session, int maxConcurrency)
@@ -43,6 +44,7 @@ public sealed class ModelRunner : IDisposable
         if (batching.MaxBatchSize > 1 && batchAxis)
         {
             _batcher = new DynamicBatcher(RunOnSlotAsync, _slots, batching, timeProvider);
+            _requestsPerSlot = batching.MaxBatchSize;
         }
     }
 
@@ -57,17 +59,23 @@ public sealed class ModelRunner : IDisposable
     public bool Batching => _batcher is not null;
 
     /// <summary>Whether a <see cref="TryRunWhenIdleAsync"/> run holds the device now.</summary>
-    internal bool IdleRunInFlight => Volatile.Read(ref _idleRun) is not null && _slots.CurrentCount < _maxConcurrency && Volatile.Read(ref _jobs) == 0;
+    internal bool IdleRunInFlight => Volatile.Read(ref _idleRun) is not null && _slots.CurrentCount < _maxConcurrency && Volatile.Read(ref _callers) == 0;
 
     /// <summary>Runs so far by the number of requests merged into each (1: ran alone); empty when batching is off.</summary>
     public IReadOnlyDictionary<int, long> BatchSizes => _batcher?.BatchSizes ?? new Dictionary<int, long>();
+
+    /// <summary>
+    /// More callers are in <see cref="RunAsync"/> than the device runs at once (slots times the batch size, Triton's
+    /// instance count times max batch): at least one waits, and another job that needs this model would only wait too.
+    /// </summary>
+    public bool Saturated => Volatile.Read(ref _callers) > _maxConcurrency * _requestsPerSlot;
 
     public async Task<IReadOnlyDictionary<string, TensorData>> RunAsync(
         IReadOnlyDictionary<string, TensorData> inputs, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
         using var span = WorkerTelemetry.StartSpan("model " + Name);
-        Interlocked.Increment(ref _jobs);
+        Interlocked.Increment(ref _callers);
         try
         {
             // A background warm-up run gives way: it stops at once instead of holding the device for its whole run.
@@ -89,7 +97,7 @@ public sealed class ModelRunner : IDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref _jobs);
+            Interlocked.Decrement(ref _callers);
         }
     }
 
@@ -107,7 +115,7 @@ public sealed class ModelRunner : IDisposable
         Interlocked.Exchange(ref _idleRun, idleRun);
         try
         {
-            if (Volatile.Read(ref _jobs) > 0 || _slots.CurrentCount < _maxConcurrency || !_slots.Wait(0, CancellationToken.None))
+            if (Volatile.Read(ref _callers) > 0 || _slots.CurrentCount < _maxConcurrency || !_slots.Wait(0, CancellationToken.None))
             {
                 return false;
             }

@@ -1,54 +1,130 @@
+using FunctionsWorker.Inference;
 using FunctionsWorker.Triggers.Queue;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Functions.Tests.Unit.Queue;
 
 /// <summary>
-/// The controller against simulated workers on a fake clock: each window, the worker completes what its capacity
-/// allows at the current limit, and jobs beyond that capacity only wait longer.
+/// The controller driving a simulated worker on a fake clock (<see cref="SimulatedWorker"/>): a backlog of jobs whose
+/// kind has a true capacity, the listener's fetch and slot rules, and the controller deciding as it does in the worker.
 /// </summary>
 public sealed class ConcurrencyControllerTests
 {
+    private static readonly TimeSpan Settle = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan Observe = TimeSpan.FromMinutes(2);
+
     private readonly FakeTimeProvider _time = new();
+    private SimulatedWorker? _worker;
 
-    [Fact]
-    public void ModelBoundWorker_SettlesNearWhatItsRunnersCanStart()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    [InlineData(8)]
+    public void Limit_ConvergesNearTheTrueCapacity_AndHeldMessagesStayWithinIt(int capacity)
     {
-        // One model runner with two overlapping stages: throughput rises to 2 at once, never beyond.
         var controller = new ConcurrencyController(500, _time);
-        var limits = Run(controller, capacity: 2, jobMs: 500, windows: 40);
+        var worker = new SimulatedWorker(controller, _time, _ => new JobKind(400, capacity));
 
-        Assert.InRange(limits.Skip(20).Max(), 1, 3);
-        Assert.InRange(controller.Capacity, 2, 4);
+        worker.Run(Settle);
+        var observed = worker.Run(Observe);
+
+        AssertNear(observed, capacity);
+        Assert.True(worker.Completed > 100, $"only {worker.Completed} jobs completed");
     }
 
     [Fact]
-    public void WorkerWithoutAModel_GrowsWhileThroughputGrows()
+    public void SlowerJobsAfterFastOnes_BringTheLimitBackDown_AndHeldMessagesFollow()
     {
-        // A pipeline that waits (no model, no CPU): every extra job adds throughput.
+        // Thumbnails that overlap eight at once, then OCR jobs the device runs two at a time.
+        const int fastJobs = 6000;
+        var fast = new JobKind(100, 8);
+        var slow = new JobKind(800, 2);
         var controller = new ConcurrencyController(500, _time);
-        Run(controller, capacity: 1000, jobMs: 200, windows: 40);
+        var worker = new SimulatedWorker(controller, _time, index => index < fastJobs ? fast : slow);
 
-        Assert.True(controller.Limit >= 20, $"limit {controller.Limit}");
+        var fastPhase = worker.RunUntil(() => worker.Fetched >= fastJobs, TimeSpan.FromMinutes(10));
+        Assert.InRange(fastPhase.Max(sample => sample.Limit), 8, 10);
+
+        worker.Run(Settle);
+        var observed = worker.Run(Observe);
+
+        AssertNear(observed, slow.Capacity);
+        Assert.True(worker.CompletedOf(slow) > 100, $"only {worker.CompletedOf(slow)} slow jobs completed");
     }
 
     [Fact]
-    public void StarvingThreadPool_BacksOff_AndTheMaximumHolds()
+    public void FasterJobsAfterSlowOnes_LetTheLimitRiseAgain()
+    {
+        const int slowJobs = 300;
+        var slow = new JobKind(800, 2);
+        var fast = new JobKind(100, 6);
+        var controller = new ConcurrencyController(500, _time);
+        var worker = new SimulatedWorker(controller, _time, index => index < slowJobs ? slow : fast);
+
+        worker.RunUntil(() => worker.Fetched >= slowJobs, TimeSpan.FromMinutes(10));
+        worker.Run(Settle);
+        var observed = worker.Run(Observe);
+
+        AssertNear(observed, fast.Capacity);
+    }
+
+    [Fact]
+    public void FullModelRunners_AddNoSlot_EvenWhereThroughputWouldStillRise()
+    {
+        // Jobs that scale freely (a wait, no device) while the runners report callers queued: no rise at all.
+        var controller = new ConcurrencyController(500, _time, new FullRunners());
+        var worker = new SimulatedWorker(controller, _time, _ => new JobKind(400, 1000));
+
+        var samples = worker.Run(Settle);
+
+        Assert.All(samples, sample => Assert.Equal(1, sample.Limit));
+        Assert.True(worker.Completed > 100);
+    }
+
+    [Fact]
+    public void WithoutFullRunners_TheSameJobsGrowTheLimit()
+    {
+        var controller = new ConcurrencyController(500, _time);
+        var worker = new SimulatedWorker(controller, _time, _ => new JobKind(400, 1000));
+
+        worker.Run(Settle);
+
+        Assert.True(controller.Limit >= 10, $"limit {controller.Limit}");
+    }
+
+    [Fact]
+    public void RunnersFullOnlyPastTheirCapacity_HoldTheLimitAtMostOneAbove()
+    {
+        // A real runner reports full once more callers than its slots are in it: one slot above capacity at most.
+        const int capacity = 3;
+        var controller = new ConcurrencyController(500, _time, new RunnersOf(() => _worker!.Running > capacity));
+        _worker = new SimulatedWorker(controller, _time, _ => new JobKind(400, capacity));
+
+        _worker.Run(Settle);
+        var observed = _worker.Run(Observe);
+
+        Assert.InRange(observed.Max(sample => sample.Limit), capacity, capacity + 1);
+        Assert.True(observed.Count(sample => sample.Limit >= capacity) >= observed.Count * 0.8);
+    }
+
+    [Fact]
+    public void StarvingThreadPool_TakesASlotAwayEachWindow_AndTheMaximumHolds()
     {
         var controller = new ConcurrencyController(8, _time);
-        Run(controller, capacity: 1000, jobMs: 200, windows: 30);
-        Assert.Equal(8, controller.Limit);
+        var worker = new SimulatedWorker(controller, _time, _ => new JobKind(400, 1000));
+        var samples = worker.Run(Settle);
+        Assert.Equal(8, samples.Max(sample => sample.Limit));
+        var before = controller.Limit;
+        Assert.InRange(before, 7, 8);
 
         for (var i = 0; i < 5; i++)
         {
             _time.Advance(TimeSpan.FromSeconds(3));
-            controller.JobCompleted(TimeSpan.FromMilliseconds(200));
-            controller.JobCompleted(TimeSpan.FromMilliseconds(200));
-            controller.JobCompleted(TimeSpan.FromMilliseconds(200));
             controller.Adjust(throttled: true);
         }
 
-        Assert.Equal(3, controller.Limit);
+        Assert.Equal(before - 5, controller.Limit);
     }
 
     [Fact]
@@ -57,37 +133,36 @@ public sealed class ConcurrencyControllerTests
         var controller = new ConcurrencyController(500, _time);
         for (var i = 0; i < 20; i++)
         {
-            _time.Advance(TimeSpan.FromSeconds(3));
-            controller.JobStarted(0);
+            controller.JobStarted(1);
+            _time.Advance(TimeSpan.FromMilliseconds(50));
             controller.JobCompleted(TimeSpan.FromMilliseconds(50));
+            _time.Advance(TimeSpan.FromSeconds(3));
             controller.Adjust(throttled: false);
         }
 
         Assert.Equal(1, controller.Limit);
     }
 
-    /// <summary>Windows of 3 s: jobs in flight = the limit; the worker runs <paramref name="capacity"/> at once at its own speed.</summary>
-    private List<int> Run(ConcurrencyController controller, int capacity, double jobMs, int windows)
+    /// <summary>
+    /// Settled near the capacity: never above capacity + 2, and at capacity or above at least three quarters of the
+    /// time (a probe one slot down lasts a window or two), holding at most capacity + 2 + the prefetch.
+    /// </summary>
+    private static void AssertNear(IReadOnlyList<SimulatedWorker.Sample> observed, int capacity)
     {
-        var limits = new List<int>();
-        for (var w = 0; w < windows; w++)
-        {
-            var running = controller.Limit;
-            var effective = Math.Min(running, capacity);
-            // Beyond capacity, jobs queue inside the worker: each takes longer by the queueing factor.
-            var duration = jobMs * Math.Max(1.0, (double)running / capacity);
-            var completions = (int)(3000 / jobMs * effective);
-            controller.JobStarted(running);
-            for (var i = 0; i < completions; i++)
-            {
-                controller.JobCompleted(TimeSpan.FromMilliseconds(duration));
-            }
+        var limits = string.Join(",", observed.Select(sample => sample.Limit));
+        Assert.True(observed.All(sample => sample.Limit <= capacity + 2), $"limit above {capacity + 2}: {limits}");
+        Assert.True(observed.Count(sample => sample.Limit >= capacity) >= observed.Count * 0.75, $"limit below {capacity} too often: {limits}");
+        Assert.True(observed.All(sample => sample.Held <= capacity + 2 + ConcurrencyController.Prefetch),
+            $"held above {capacity + 2 + ConcurrencyController.Prefetch}: {string.Join(",", observed.Select(sample => sample.Held))}");
+    }
 
-            _time.Advance(TimeSpan.FromSeconds(3));
-            controller.Adjust(throttled: false);
-            limits.Add(controller.Limit);
-        }
+    private sealed class FullRunners : IInferenceLoad
+    {
+        public bool Saturated => true;
+    }
 
-        return limits;
+    private sealed class RunnersOf(Func<bool> saturated) : IInferenceLoad
+    {
+        public bool Saturated => saturated();
     }
 }

@@ -103,7 +103,7 @@ public sealed class QueueListenerTests
     }
 
     [Fact]
-    public async Task DynamicConcurrency_HoldsOnlyWhatItCanStart_PlusOnePrefetched()
+    public async Task DynamicConcurrency_RunsItsLimit_AndHoldsOneMorePrefetched_NotABatch()
     {
         for (var i = 0; i < 24; i++)
         {
@@ -115,15 +115,42 @@ public sealed class QueueListenerTests
         _state.MarkWarm();
         await listener.StartAsync(CancellationToken.None);
 
-        // It starts at one job; with the prefetch it holds two messages, never a batch of 16: the rest stays for other workers.
-        await Eventually.HoldsAsync(() => Task.FromResult(_jobs.Ran.Count == 2), 120);
+        // It starts at one job and holds one more, prefetched but not started; never a batch of 16: the rest stays
+        // for other workers.
+        await Eventually.HoldsAsync(() => Task.FromResult(_jobs.Ran.Count == 1 && _queues["jobs"].VisibleCount == 22), 120);
         await ListenerComesAroundAsync();
+        Assert.Single(_jobs.Ran);
+        Assert.Equal(2, _state.InFlight);
         Assert.Equal(22, _queues["jobs"].VisibleCount);
         Assert.Equal(1, _state.Concurrency);
 
         _jobs.Gate.SetResult();
         await Eventually.HoldsAsync(() => Task.FromResult(_queues["jobs"].Count == 0), 120);
+        Assert.Equal(24, _jobs.Ran.Count);
         await listener.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task DynamicConcurrency_Shutdown_ReleasesThePrefetchedMessageUnstarted()
+    {
+        _queues["jobs"].Add("running");
+        _queues["jobs"].Add("prefetched");
+        _jobs.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var listener = Listener(batchSize: 16, newBatchThreshold: null, grace: TimeSpan.FromSeconds(5), dynamic: true);
+        _state.MarkWarm();
+        await listener.StartAsync(CancellationToken.None);
+        await Eventually.HoldsAsync(() => Task.FromResult(_jobs.Ran.Count == 1 && _state.InFlight == 2), 120);
+
+        // Stopping gives the prefetched message back at once, visible for another worker; the running job keeps its grace.
+        var stopping = listener.StopAsync(CancellationToken.None);
+        await Eventually.HoldsAsync(() => Task.FromResult(_queues["jobs"].VisibleCount == 1), 120);
+        Assert.Single(_jobs.Ran);
+        _jobs.Gate.SetResult();
+        await stopping.WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Single(_jobs.Ran);
+        Assert.Equal(1, _queues["jobs"].Count);
+        Assert.Equal(0, _state.InFlight);
     }
 
     /// <summary>

@@ -52,4 +52,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning,
         Message = "Job {JobId}: reply queue {ReplyQueue} does not exist, reply dropped (the worker never creates a queue a message names: its producer creates it)")]
     public static partial void ReplyQueueMissing(ILogger logger, string jobId, string replyQueue);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Information,
+        Message = "Message {MessageId}, dequeue count {DequeueCount}: released unstarted at shutdown (it was prefetched)")]
+    public static partial void PrefetchReleased(ILogger logger, string messageId, long dequeueCount);
 }

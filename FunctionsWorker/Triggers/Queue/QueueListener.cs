@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using FunctionsWorker.Configuration;
 using FunctionsWorker.Errors;
 using FunctionsWorker.Health;
+using FunctionsWorker.Inference;
 using FunctionsWorker.Jobs;
 using FunctionsWorker.Storage;
 
@@ -31,6 +32,7 @@ public sealed class QueueListener : BackgroundService
     private readonly IMessageQueue _queue;
     private readonly CircuitBreaker _breaker;
     private readonly ConcurrencyController? _dynamic;
+    private readonly JobSlots? _slots;
     // Margin after the grace period for the last records, releases and deletes: then even a hanging storage call gives up.
     private static readonly TimeSpan SettleMargin = TimeSpan.FromSeconds(5);
 
@@ -49,7 +51,8 @@ public sealed class QueueListener : BackgroundService
         IOptions<ConcurrencyOptions> concurrency,
         IHostEnvironment environment,
         TimeProvider time,
-        ILogger<QueueListener> logger)
+        ILogger<QueueListener> logger,
+        IInferenceLoad? inference = null)
     {
         _processor = processor;
         _jobs = jobs;
@@ -60,7 +63,12 @@ public sealed class QueueListener : BackgroundService
         _logger = logger;
         _queue = queues.Get(storage.Value.JobsQueueName);
         _breaker = new CircuitBreaker(_worker.CircuitBreakerThreshold, _worker.CircuitBreakDuration, time);
-        _dynamic = concurrency.Value.DynamicConcurrencyEnabled ? new ConcurrencyController(concurrency.Value.MaximumFunctionConcurrency, time) : null;
+        if (concurrency.Value.DynamicConcurrencyEnabled)
+        {
+            _dynamic = new ConcurrencyController(concurrency.Value.MaximumFunctionConcurrency, time, inference);
+            _slots = new JobSlots(() => _dynamic.Limit);
+        }
+
         MaxPollingInterval = _queues.MaxPollingInterval
             ?? (environment.IsDevelopment() ? TimeSpan.FromSeconds(2) : TimeSpan.FromMinutes(1));
     }
@@ -132,7 +140,7 @@ public sealed class QueueListener : BackgroundService
             polling.Reset();
             foreach (var message in messages)
             {
-                _state.Jobs.Track(ProcessMessageAsync(message));
+                _state.Jobs.Track(ProcessMessageAsync(message, stoppingToken));
             }
         }
     }
@@ -153,6 +161,7 @@ public sealed class QueueListener : BackgroundService
 
         // A pool with many queued work items per core is starving: more jobs would only slow every one down.
         _dynamic.Adjust(throttled: ThreadPool.PendingWorkItemCount > Environment.ProcessorCount * StarvingWorkItemsPerCore);
+        _slots!.Pump();
         _state.SetConcurrency(_dynamic.Limit);
         return Math.Min(MaxMessagesPerReceive, _dynamic.Capacity - inFlight);
     }
@@ -211,17 +220,30 @@ public sealed class QueueListener : BackgroundService
         }
     }
 
-    private async Task ProcessMessageAsync(ReceivedMessage message)
+    private async Task ProcessMessageAsync(ReceivedMessage message, CancellationToken stoppingToken)
     {
         try
         {
             // Yield so the fetch loop hands out the whole batch before any job's synchronous part runs.
             await Task.Yield();
             await using var lease = new MessageLease(_queue, message, _worker.LeaseDuration, _time, _logger, _settle.Token);
-            var started = _time.GetTimestamp();
-            _dynamic?.JobStarted(_state.Jobs.Count);
-            var outcome = await _processor.ProcessAsync(message, lease, _execution.Token, _settle.Token).ConfigureAwait(false);
-            _dynamic?.JobCompleted(_time.GetElapsedTime(started));
+            if (!await TryEnterSlotAsync(lease, stoppingToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            JobOutcome outcome;
+            try
+            {
+                var started = _time.GetTimestamp();
+                outcome = await _processor.ProcessAsync(message, lease, _execution.Token, _settle.Token).ConfigureAwait(false);
+                _dynamic?.JobCompleted(_time.GetElapsedTime(started));
+            }
+            finally
+            {
+                _slots?.Exit();
+            }
+
             if (outcome.Failure == FailureClass.WorkerFault)
             {
                 if (_breaker.RecordFault())
@@ -244,6 +266,30 @@ public sealed class QueueListener : BackgroundService
         {
             // Last line of defence: one message must never take the listener down.
             Log.UnexpectedMessageFailure(_logger, message.MessageId, message.DequeueCount, ex);
+        }
+    }
+
+    /// <summary>
+    /// Dynamic concurrency: waits until fewer than the limit run (the prefetched message waits here, under its lease).
+    /// False when the worker began stopping first: the message goes back at once for another worker, never started.
+    /// </summary>
+    private async Task<bool> TryEnterSlotAsync(MessageLease lease, CancellationToken stoppingToken)
+    {
+        if (_slots is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            _dynamic!.JobStarted(await _slots.EnterAsync(stoppingToken).ConfigureAwait(false));
+            return true;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            await lease.ReleaseAsync(TimeSpan.Zero).ConfigureAwait(false);
+            Log.PrefetchReleased(_logger, lease.MessageId, lease.DequeueCount);
+            return false;
         }
     }
 

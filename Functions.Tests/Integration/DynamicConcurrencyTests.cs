@@ -1,0 +1,89 @@
+using Functions.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+using FunctionsWorker.Health;
+using FunctionsWorker.Pipelines;
+using FunctionsWorker.Triggers.Queue;
+
+namespace Functions.Tests.Integration;
+
+/// <summary>
+/// Dynamic concurrency in the real worker against Azurite: a long backlog of jobs that only wait (they scale, so the
+/// limit climbs), then slow jobs that need a device of two slots (the rest queue for it, as for a full model runner).
+/// The worker must come back down and hold no more than what the device runs plus the controller's margin and the
+/// prefetch.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class DynamicConcurrencyTests(AzuriteFixture azurite)
+{
+    private const int FastJobs = 600;
+    private const int SlowJobs = 100;
+    private const int DeviceSlots = 2;
+
+    // Probes go at most two slots above the capacity; one message more is prefetched.
+    private const int HeldBound = DeviceSlots + 2 + ConcurrencyController.Prefetch;
+
+    [Fact]
+    public async Task SlowJobsAfterAFastBacklog_HeldMessagesComeDownToTheDeviceCapacity_AndStayThere()
+    {
+        using var device = new SemaphoreSlim(DeviceSlots);
+        var fast = new ScriptedPipeline("fast", ct => Task.Delay(150, ct));
+        var slow = new ScriptedPipeline("slow", async ct =>
+        {
+            await device.WaitAsync(ct);
+            try
+            {
+                await Task.Delay(600, ct);
+            }
+            finally
+            {
+                device.Release();
+            }
+        });
+        await using var worker = await TestWorker.StartAsync(azurite, services: s =>
+        {
+            s.AddSingleton<IPipeline>(fast);
+            s.AddSingleton<IPipeline>(slow);
+        });
+        var state = worker.Services.GetRequiredService<WorkerState>();
+        await worker.Queue.UploadAsync("inputs", "x.bin", [1]);
+        await SendAsync(worker.Queue, "fast", FastJobs);
+        await SendAsync(worker.Queue, "slow", SlowJobs);
+
+        // The limit while the fast jobs run; then held messages and the limit while the slow ones run, until only a
+        // held-bound's worth is left.
+        var peakFastLimit = 0;
+        var samples = new List<(int Held, int Limit)>();
+        using (var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(10)))
+        {
+            for (; slow.Runs == 0; await Task.Delay(100, deadline.Token))
+            {
+                peakFastLimit = Math.Max(peakFastLimit, state.Concurrency);
+            }
+
+            for (; slow.Runs < SlowJobs - HeldBound; await Task.Delay(100, deadline.Token))
+            {
+                samples.Add((state.InFlight, state.Concurrency));
+            }
+        }
+
+        var trace = string.Join(" ", samples.Select(sample => $"{sample.Held}/{sample.Limit}"));
+        Assert.True(peakFastLimit > DeviceSlots + 2, $"the fast jobs only reached limit {peakFastLimit}: nothing to come down from");
+        var settled = samples.FindIndex(sample => sample.Held <= HeldBound);
+        Assert.True(settled >= 0, $"held never came down to {HeldBound} (held/limit, fast phase ended at limit {peakFastLimit}): {trace}");
+        Assert.True(samples.Skip(settled).All(sample => sample.Held <= HeldBound), $"held rose above {HeldBound} again: {trace}");
+        Assert.InRange(samples[^1].Limit, 1, DeviceSlots + 2);
+
+        await Eventually.HoldsAsync(() => Task.FromResult(slow.Runs == SlowJobs && state.InFlight == 0), 300);
+        Assert.Equal(FastJobs, fast.Runs);
+        Assert.Equal(SlowJobs, slow.Runs);
+    }
+
+    private static async Task SendAsync(JobQueue queue, string pipeline, int count)
+    {
+        for (var first = 0; first < count; first += 25)
+        {
+            await Task.WhenAll(Enumerable.Range(first, Math.Min(25, count - first))
+                .Select(i => queue.SendAsync(JobQueue.Job($"{pipeline}-{i}", pipeline, "x.bin"))));
+        }
+    }
+}
