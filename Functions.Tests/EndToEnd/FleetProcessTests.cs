@@ -162,9 +162,16 @@ public sealed class FleetProcessTests(ITestOutputHelper output)
     private static async Task<List<TableEntity>> RecordsAsync(JobQueue queue)
     {
         var records = new List<TableEntity>();
-        await foreach (var record in queue.Table.QueryAsync<TableEntity>("PartitionKey ge 'fair-' and PartitionKey lt 'fair.' and RowKey eq 'job'"))
+        try
         {
-            records.Add(record);
+            await foreach (var record in queue.Table.QueryAsync<TableEntity>("PartitionKey ge 'fair-' and PartitionKey lt 'fair.' and RowKey eq 'job'"))
+            {
+                records.Add(record);
+            }
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+            // The first worker creates the table as it starts.
         }
 
         return records;

@@ -299,6 +299,8 @@ public sealed class JobFlowTests(AzuriteFixture azurite)
         await using var worker = await TestWorker.StartAsync(azurite,
             new Dictionary<string, string?>
             {
+                // Static concurrency: dynamic concurrency (on by default) ignores both settings.
+                ["AzureFunctionsJobHost:concurrency:dynamicConcurrencyEnabled"] = "false",
                 ["AzureFunctionsJobHost:extensions:queues:batchSize"] = "2",
                 ["AzureFunctionsJobHost:extensions:queues:newBatchThreshold"] = "1",
             },

@@ -165,11 +165,12 @@ public sealed class InfraTests
         // The Functions host scales on its queue trigger itself: no KEDA rule of ours, and no shared key anywhere.
         Assert.DoesNotContain(Objects(app), o => o["azureQueue"] is not null);
         Assert.DoesNotContain("'AzureWebJobsStorage',", env, StringComparison.Ordinal);
-        // Storage Blob Data Owner for the host's own blobs (keys, leases), scoped to the account.
+        // Storage Blob Data Owner for the host's own blobs (keys, leases), scoped to its two containers, not the account.
         var moduleText = module.ToJsonString();
         Assert.Contains("b7e6dc6d-f1e8-4753-8033-0f276bb0955b", moduleText, StringComparison.Ordinal);
         var role = Objects(module).Single(o => o["type"] is JsonValue t && t.GetValue<string>() == "Microsoft.Authorization/roleAssignments");
-        Assert.Equal("[resourceId('Microsoft.Storage/storageAccounts', parameters('storageAccountName'))]", role["scope"]!.GetValue<string>());
+        Assert.Contains("blobServices/containers", role["scope"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("hostContainers", role["scope"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -194,7 +195,9 @@ public sealed class InfraTests
         var scaler = Only("'queueDataReader'");
         Assert.Contains("scalerPrincipalId", scaler.Principal, StringComparison.Ordinal);
         Assert.Contains("parameters('jobsQueueName')", scaler.Scope, StringComparison.Ordinal);
-        Assert.All(assignments.Where(a => a != scaler), a => Assert.Contains("workerPrincipalId", a.Principal, StringComparison.Ordinal));
+        // Every other role is the worker's identity: workerPrincipalId in storage-roles.bicep, identityPrincipalId in the
+        // function app's module (its host's own containers).
+        Assert.All(assignments.Where(a => a != scaler), a => Assert.Matches("workerPrincipalId|identityPrincipalId", a.Principal));
 
         var readContainers = Objects(template).Single(o => o["readContainers"] is JsonObject)["readContainers"]!["defaultValue"]!.AsArray();
         var writeContainers = Objects(template).Single(o => o["writeContainers"] is JsonObject)["writeContainers"]!["defaultValue"]!.AsArray();

@@ -89,6 +89,8 @@ public static class FunctionsWorkerHost
     /// </summary>
     public static WebApplicationBuilder AddFunctionsWorker(this WebApplicationBuilder builder, IDictionary<string, string?>? settings = null)
     {
+        // Before the core: its telemetry switches the console to JSON when Logging:Console:FormatterName says so.
+        builder.Logging.AddSimpleConsole(ConfigureConsole);
         builder.AddWorkerCore(settings);
 
         // A Development run listens on loopback only: the routes are open there. ASPNETCORE_URLS (or urls), when set, decides.
@@ -97,8 +99,6 @@ public static class FunctionsWorkerHost
             var address = FunctionsEnvironment.IsDevelopment(builder.Environment, builder.Configuration) ? "127.0.0.1" : "0.0.0.0";
             builder.WebHost.UseUrls($"http://{address}:{FunctionsConfiguration.ResolvePort(builder.Configuration)}");
         }
-
-        builder.Logging.AddSimpleConsole(ConfigureConsole);
 
         // The host logs a failed start and a failed background service at Error with the whole stack; the worker
         // says the same in one line (RunAsync, RunWorkerAsync), and a failed background service is still logged by

@@ -29,22 +29,36 @@ param extraEnv setting[] = []
 var placeholderImage = 'mcr.microsoft.com/azure-functions/dotnet8-quickstart-demo:1.0'
 
 // The host keeps its keys, leases and timers in blobs of AzureWebJobsStorage: Storage Blob Data Owner, as Functions
-// documents for identity-based host storage (the worker's own data roles come from storage-roles.bicep).
+// documents for identity-based host storage, but only on the host's two containers (created by storage.bicep), never
+// the account: the worker's own data roles come from storage-roles.bicep.
 var blobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+var hostContainers = [
+  'azure-webjobs-hosts'
+  'azure-webjobs-secrets'
+]
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
   name: storageAccountName
+
+  resource blobService 'blobServices' existing = {
+    name: 'default'
+  }
 }
 
-resource hostStorageRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, identityPrincipalId, blobDataOwner)
-  scope: storage
+resource hostContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' existing = [for container in hostContainers: {
+  parent: storage::blobService
+  name: container
+}]
+
+resource hostStorageRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (container, i) in hostContainers: {
+  name: guid(hostContainer[i].id, identityPrincipalId, blobDataOwner)
+  scope: hostContainer[i]
   properties: {
     principalId: identityPrincipalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDataOwner)
   }
-}
+}]
 
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName

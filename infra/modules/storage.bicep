@@ -8,12 +8,13 @@ param jobsQueueName string = 'jobs'
 param jobsTableName string = 'jobs'
 @description('Table of the fleet\'s heartbeats.')
 param workersTableName string = 'workers'
-@description('Blob containers the worker reads inputs and models from, writes outputs to, and keeps its function keys in.')
+@description('Blob containers the worker reads inputs and models from, writes outputs to, and keeps its function keys in; azure-webjobs-hosts holds the Functions host\'s leases when it runs as a function app.')
 param containerNames array = [
   'inputs'
   'outputs'
   'models'
   'azure-webjobs-secrets'
+  'azure-webjobs-hosts'
 ]
 @description('Public endpoint: Enabled (with networkAcls below), Disabled (private endpoints only) or SecuredByPerimeter.')
 @allowed([

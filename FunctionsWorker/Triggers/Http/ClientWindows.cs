@@ -13,7 +13,7 @@ internal sealed class ClientWindows(int limit, TimeProvider time)
 
     private const int PruneAbove = 10_000;
 
-    private readonly ConcurrentDictionary<string, Counter> _counters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ClientCount> _counters = new(StringComparer.Ordinal);
 
     /// <summary>How long <paramref name="client"/> must wait, or null when it is under the limit.</summary>
     public TimeSpan? RetryAfter(string client)
@@ -39,7 +39,7 @@ internal sealed class ClientWindows(int limit, TimeProvider time)
             Prune(now);
         }
 
-        var counter = _counters.GetOrAdd(client, _ => new Counter { Start = now });
+        var counter = _counters.GetOrAdd(client, _ => new ClientCount { Start = now });
         lock (counter)
         {
             if (now >= counter.Start + Window)
@@ -69,7 +69,7 @@ internal sealed class ClientWindows(int limit, TimeProvider time)
         }
     }
 
-    private sealed class Counter
+    private sealed class ClientCount
     {
         public DateTimeOffset Start { get; set; }
 
