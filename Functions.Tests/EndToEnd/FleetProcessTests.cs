@@ -12,6 +12,7 @@ namespace Functions.Tests.EndToEnd;
 /// joins a backlog (OCR or thumbnails, two or three workers) gets a fair share of it instead of watching the first one
 /// hold every message.
 /// </summary>
+[Collection(AloneCollection.Name)]
 public sealed class FleetProcessTests(ITestOutputHelper output)
 {
     /// <summary>The part of an equal share of the jobs left that each joining worker must run at least.</summary>

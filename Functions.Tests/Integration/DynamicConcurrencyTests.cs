@@ -68,9 +68,11 @@ public sealed class DynamicConcurrencyTests(AzuriteFixture azurite)
 
         var trace = string.Join(" ", samples.Select(sample => $"{sample.Held}/{sample.Limit}"));
         Assert.True(peakFastLimit > DeviceSlots + 2, $"the fast jobs only reached limit {peakFastLimit}: nothing to come down from");
-        var settled = samples.FindIndex(sample => sample.Held <= HeldBound);
-        Assert.True(settled >= 0, $"held never came down to {HeldBound} (held/limit, fast phase ended at limit {peakFastLimit}): {trace}");
-        Assert.True(samples.Skip(settled).All(sample => sample.Held <= HeldBound), $"held rose above {HeldBound} again: {trace}");
+        // Settled: from the last sample whose limit is above what probing allows (capacity + 2) on. On a loaded machine
+        // the descent takes a few windows; once down, held messages must stay within the bound, over a real stretch.
+        var settled = samples.FindLastIndex(sample => sample.Limit > DeviceSlots + 2) + 1;
+        Assert.True(samples.Count - settled >= 20, $"the limit came down to {DeviceSlots + 2} only at the end (held/limit, fast phase ended at limit {peakFastLimit}): {trace}");
+        Assert.True(samples.Skip(settled).All(sample => sample.Held <= HeldBound), $"held rose above {HeldBound} after the limit came down: {trace}");
         Assert.InRange(samples[^1].Limit, 1, DeviceSlots + 2);
 
         await Eventually.HoldsAsync(() => Task.FromResult(slow.Runs == SlowJobs && state.InFlight == 0), 300);
