@@ -4,13 +4,16 @@ namespace FunctionsWorker.Bench;
 
 /// <summary>
 /// The bench's fixed image set: every PNG in <c>bench/images</c>. Two are copies of the committed test fixtures
-/// (receipt, screenshot); the <c>rendered-*</c> ones, and the price tags in <c>bench/images/tags</c> (the batching
+/// (receipt, screenshot); the <c>rendered-*</c> ones (DejaVu, and Liberation Serif, Mono and Sans Bold at 14-64 px), and the price tags in <c>bench/images/tags</c> (the batching
 /// section's one-line workload), are drawn by <see cref="Render"/> (<c>--render-images</c>) and committed, so every run
 /// measures the same bytes.
 /// </summary>
 internal static class BenchImages
 {
     private const string FontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+    private const string LiberationSerif = "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf";
+    private const string LiberationMono = "/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf";
+    private const string LiberationSansBold = "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf";
 
     /// <summary>One short line each, as a shelf-label camera or a crop service would send them: many small, alike jobs.</summary>
     private static readonly string[] TagLines =
@@ -45,9 +48,16 @@ internal static class BenchImages
         File.WriteAllBytes(page, RenderText(PageLines(), fontSize: 22, SKColors.Black, SKColors.White));
         var label = Path.Combine(directory, "rendered-label.png");
         File.WriteAllBytes(label, RenderText(["SHIP TO: Dock 7", "Order 2024-00815", "Weight 12.5 kg"], fontSize: 40, new SKColor(20, 20, 90), new SKColor(250, 245, 225)));
+        // Other fonts and sizes than the tests' DejaVu: a serif invoice in small type, a wide monospace log, a bold sign.
+        var invoice = Path.Combine(directory, "rendered-invoice-serif.png");
+        File.WriteAllBytes(invoice, RenderText(InvoiceLines(), fontSize: 16, SKColors.Black, new SKColor(252, 252, 248), LiberationSerif));
+        var log = Path.Combine(directory, "rendered-log-mono.png");
+        File.WriteAllBytes(log, RenderText(LogLines(), fontSize: 14, new SKColor(200, 230, 200), new SKColor(24, 28, 32), LiberationMono));
+        var sign = Path.Combine(directory, "rendered-sign-bold.png");
+        File.WriteAllBytes(sign, RenderText(["CLOSED FOR", "MAINTENANCE", "Back at 14:30"], fontSize: 64, SKColors.White, new SKColor(180, 30, 30), LiberationSansBold));
         var tags = Path.Combine(directory, "tags");
         Directory.CreateDirectory(tags);
-        var written = new List<string> { page, label };
+        var written = new List<string> { page, label, invoice, log, sign };
         for (var i = 0; i < TagLines.Length; i++)
         {
             var tag = Path.Combine(tags, $"tag-{i + 1}.png");
@@ -97,9 +107,33 @@ internal static class BenchImages
         "Contact: ops-team@example.com, extension 4417",
     ];
 
-    private static byte[] RenderText(IReadOnlyList<string> lines, float fontSize, SKColor foreground, SKColor background)
+    private static string[] InvoiceLines() =>
+    [
+        "INVOICE 2026-1187                                   Due 2026-12-31",
+        "Northwind Traders Ltd, 42 Harbour Road, Portsmouth PO1 3AX",
+        "Item                               Qty     Unit price      Amount",
+        "GPU node hours (A100)              120        2.95         354.00",
+        "Blob storage, hot tier (TB-month)    3       18.40          55.20",
+        "Queue transactions (millions)       14        0.04           0.56",
+        "Support plan, standard               1       29.00          29.00",
+        "Subtotal                                                   438.76",
+        "VAT 20%                                                     87.75",
+        "Total due                                                  526.51",
+        "Pay to IBAN GB33 BUKB 2020 1555 5555 55, reference INV-1187",
+    ];
+
+    private static string[] LogLines() =>
+    [
+        "2026-12-03T07:41:02Z INFO  worker-7 job=ocr-5512 state=Succeeded 412ms",
+        "2026-12-03T07:41:03Z WARN  worker-2 job=thumb-0931 retry=2 storage-unavailable",
+        "2026-12-03T07:41:05Z INFO  worker-7 model=ocr-det ready device=cuda warm=1.8s",
+        "2026-12-03T07:41:09Z ERROR worker-4 job=img-0077 poisoned image-undecodable",
+        "2026-12-03T07:41:12Z INFO  scaler queue=jobs length=184 replicas=3->6",
+    ];
+
+    private static byte[] RenderText(IReadOnlyList<string> lines, float fontSize, SKColor foreground, SKColor background, string fontPath = FontPath)
     {
-        using var typeface = SKTypeface.FromFile(FontPath) ?? throw new InvalidOperationException($"Font {FontPath} is not installed (Debian: fonts-dejavu-core).");
+        using var typeface = SKTypeface.FromFile(fontPath) ?? throw new InvalidOperationException($"Font {fontPath} is not installed (Debian: fonts-dejavu-core, fonts-liberation).");
         using var font = new SKFont(typeface, fontSize) { Edging = SKFontEdging.Antialias, Subpixel = true };
         var lineHeight = fontSize * 1.6f;
         var margin = fontSize * 1.5f;
