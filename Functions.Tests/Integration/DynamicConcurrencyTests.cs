@@ -75,9 +75,10 @@ public sealed class DynamicConcurrencyTests(AzuriteFixture azurite)
         Assert.True(samples.Skip(settled).All(sample => sample.Held <= HeldBound), $"held rose above {HeldBound} after the limit came down: {trace}");
         Assert.InRange(samples[^1].Limit, 1, DeviceSlots + 2);
 
-        await Eventually.HoldsAsync(() => Task.FromResult(slow.Runs == SlowJobs && state.InFlight == 0), 300);
-        Assert.Equal(FastJobs, fast.Runs);
-        Assert.Equal(SlowJobs, slow.Runs);
+        // Every job ran (a redelivery after a lapsed lease on a loaded machine may run one twice: at least once each).
+        await Eventually.HoldsAsync(() => Task.FromResult(slow.Runs >= SlowJobs && state.InFlight == 0), 300);
+        Assert.True(fast.Runs >= FastJobs, $"{fast.Runs} fast runs for {FastJobs} jobs");
+        Assert.True(slow.Runs >= SlowJobs, $"{slow.Runs} slow runs for {SlowJobs} jobs");
     }
 
     private static async Task SendAsync(JobQueue queue, string pipeline, int count)
