@@ -34,6 +34,9 @@ public sealed class WorkerProcessTests(AzuriteFixture azurite)
     public async Task Sigterm_WhileJobsRun_FinishesThemAndExitsZero()
     {
         var settings = Settings("term-" + Guid.NewGuid().ToString("N")[..8]);
+        // Four at once, so SIGTERM finds all four running: dynamic concurrency would start at one and hold one more.
+        settings["AzureFunctionsJobHost:concurrency:dynamicConcurrencyEnabled"] = "false";
+        settings["AzureFunctionsJobHost:extensions:queues:batchSize"] = "4";
         var queue = QueueFor(settings);
         await queue.UploadAsync("inputs", "any.bin", [1]);
         await using var worker = WorkerProcess.Start(settings);
