@@ -46,6 +46,12 @@ public sealed class ConcurrencyControllerTests
         var fastPhase = worker.RunUntil(() => worker.Fetched >= fastJobs, TimeSpan.FromMinutes(10));
         Assert.InRange(fastPhase.Max(sample => sample.Limit), 8, 10);
 
+        // Down within a few dozen slow jobs, not after a window of four per slot at the fast level: held messages
+        // are jobs other replicas cannot take.
+        var descent = worker.RunUntil(() => worker.CompletedOf(slow) >= 40, TimeSpan.FromMinutes(10));
+        Assert.True(worker.CompletedOf(slow) >= 40, "the slow jobs did not run");
+        Assert.InRange(descent[^1].Limit, 1, slow.Capacity + 2);
+
         worker.Run(Settle);
         var observed = worker.Run(Observe);
 

@@ -7,8 +7,8 @@ namespace FunctionsWorker.Triggers.Queue;
 /// take (a job's duration says as much about its kind as about crowding). It climbs one slot at a time while the
 /// worker is saturated and each new slot adds at least half of what an average slot brings; it steps back when a new
 /// slot adds less, descends while removing a slot costs less than that, and probes one slot either way every few
-/// windows. A throughput drop at an unchanged level (slower jobs arrived) starts a descent by halving instead of
-/// counting as room to grow; model runners with callers queued (<see cref="IInferenceLoad"/>), a starving thread pool and
+/// windows. A throughput fall of a quarter (slower jobs arrived) halves the limit as soon as a few jobs show it, and
+/// the descent goes on by halving while the slots taken away did nothing; model runners with callers queued (<see cref="IInferenceLoad"/>), a starving thread pool and
 /// <c>maximumFunctionConcurrency</c> stop any rise. The queue trigger holds at most <see cref="Capacity"/> messages
 /// and starts at most <see cref="Limit"/> of them, so other replicas get the rest of the backlog.
 /// </summary>
@@ -109,18 +109,23 @@ public sealed class ConcurrencyController(int maximum, TimeProvider time, IInfer
 
             var meanRunning = _runningArea / elapsed.TotalMilliseconds;
             var saturated = meanRunning >= Limit * Busy;
+            // Throughput by Little's law (jobs running over their mean time in the worker), not completions over the
+            // window: a count is off by up to one job per slot at each end of the window, which at eight slots is as
+            // large as one slot's share, the very thing a comparison weighs.
+            var throughput = _completions == 0 ? 0 : meanRunning / (_durationSum / _completions / 1000);
             var longEnough = _completions >= Math.Max(MinCompletions, CompletionsPerSlot * Limit);
-            if (!throttled && !longEnough && (saturated || elapsed < IdleWindow))
+            // A fall this large at the same level or above needs no long window to be seen: slower jobs held at a fast
+            // kind's level would otherwise keep every slot for CompletionsPerSlot of their own durations before the
+            // descent even starts. (A step down is expected to lose a slot's share.)
+            var dropped = saturated && _completions >= MinCompletions && _last is { } last && Limit >= last.Level
+                && throughput < last.Throughput * Slower;
+            if (!throttled && !longEnough && !dropped && (saturated || elapsed < IdleWindow))
             {
                 return;
             }
 
             var level = Limit;
-            // Throughput by Little's law (jobs running over their mean time in the worker), not completions over the
-            // window: a count is off by up to one job per slot at each end of the window, which at eight slots is as
-            // large as one slot's share, the very thing a comparison weighs.
-            var throughput = _completions == 0 ? 0 : meanRunning / (_durationSum / _completions / 1000);
-            Decide(new Window(throughput, saturated && longEnough, _runnersFull * 2 > _samples), throttled);
+            Decide(new Window(throughput, saturated && (longEnough || dropped), dropped, _runnersFull * 2 > _samples), throttled);
             if (Limit != level && _completions > 0)
             {
                 _settledAt = now + TimeSpan.FromMilliseconds(_durationSum / _completions);
@@ -149,6 +154,17 @@ public sealed class ConcurrencyController(int maximum, TimeProvider time, IInfer
             Limit = throttled ? Math.Max(1, Limit - 1) : Limit;
             _last = null;
             _held = 0;
+            return;
+        }
+
+        if (window.Dropped && Limit > 1)
+        {
+            // Slower jobs arrived (or a step up thrashed): the level that suited the last window may be far above what
+            // these can use. Halve now; the first window at the new level is the base the descent goes on from.
+            _last = null;
+            _held = 0;
+            _descend = true;
+            Halve();
             return;
         }
 
@@ -215,19 +231,9 @@ public sealed class ConcurrencyController(int maximum, TimeProvider time, IInfer
     /// </summary>
     private void Halve() => Limit = (Limit + 1) / 2;
 
-    /// <summary>A window at the level of the last one: note slower jobs, else probe a neighbour every few windows.</summary>
+    /// <summary>A window at the level of the last one: probe a neighbour every few windows.</summary>
     private void AtSameLevel(Sample last, Sample current, Window window)
     {
-        if (current.Throughput < last.Throughput * Slower && Limit > 1)
-        {
-            // Slower jobs arrived: the level that suited the old ones may be above what these can use. Descend, from
-            // a next window that holds only the new kind (this one mixed both, no base to compare a step with).
-            _last = null;
-            _descend = true;
-            _held = 0;
-            return;
-        }
-
         _last = current;
 
         if (++_held < HoldWindows || current.Throughput < last.Throughput * Stable)
@@ -270,7 +276,7 @@ public sealed class ConcurrencyController(int maximum, TimeProvider time, IInfer
         _runningSince = now;
     }
 
-    private readonly record struct Window(double Throughput, bool Saturated, bool RunnersFull);
+    private readonly record struct Window(double Throughput, bool Saturated, bool Dropped, bool RunnersFull);
 
     private readonly record struct Sample(int Level, double Throughput);
 }
