@@ -14,6 +14,8 @@ internal static class BenchImages
     private const string LiberationSerif = "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf";
     private const string LiberationMono = "/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf";
     private const string LiberationSansBold = "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf";
+    private const string FreeSerif = "/usr/share/fonts/truetype/freefont/FreeSerif.ttf";
+    private const string FreeSans = "/usr/share/fonts/truetype/freefont/FreeSans.ttf";
 
     /// <summary>One short line each, as a shelf-label camera or a crop service would send them: many small, alike jobs.</summary>
     private static readonly string[] TagLines =
@@ -55,9 +57,18 @@ internal static class BenchImages
         File.WriteAllBytes(log, RenderText(LogLines(), fontSize: 14, new SKColor(200, 230, 200), new SKColor(24, 28, 32), LiberationMono));
         var sign = Path.Combine(directory, "rendered-sign-bold.png");
         File.WriteAllBytes(sign, RenderText(["CLOSED FOR", "MAINTENANCE", "Back at 14:30"], fontSize: 64, SKColors.White, new SKColor(180, 30, 30), LiberationSansBold));
+        // Sizes phones and desktops send: a full-HD screen of short UI text, and a 3:4 photo of a printed page.
+        var screen = Path.Combine(directory, "rendered-screen-1080p.png");
+        File.WriteAllBytes(screen, RenderScreen());
+        var photo = Path.Combine(directory, "photo-page.png");
+        using (var printed = RenderBitmap(PhotoPageLines(), fontSize: 34, SKColors.Black, new SKColor(250, 248, 240), FreeSerif, minWidth: 1224, minHeight: 1632))
+        {
+            File.WriteAllBytes(photo, new Functions.Tests.Fixtures.PhotoLook(Seed: 5, BlurSigma: 0.8f, RotationDegrees: 1.2f, Perspective: 0.00005f, Lighting: 0.25f, Noise: 4).Apply(printed, new SKColor(90, 80, 70)));
+        }
+
         var tags = Path.Combine(directory, "tags");
         Directory.CreateDirectory(tags);
-        var written = new List<string> { page, label, invoice, log, sign };
+        var written = new List<string> { page, label, invoice, log, sign, screen, photo };
         for (var i = 0; i < TagLines.Length; i++)
         {
             var tag = Path.Combine(tags, $"tag-{i + 1}.png");
@@ -107,6 +118,24 @@ internal static class BenchImages
         "Contact: ops-team@example.com, extension 4417",
     ];
 
+    private static string[] PhotoPageLines() =>
+    [
+        "Meeting notes, platform review",
+        "Date: 2 December 2026",
+        "Attendees: ops, inference, storage",
+        "",
+        "The new replicas were ready in under",
+        "two seconds and took their share of",
+        "the backlog during the evening peak.",
+        "",
+        "Action items:",
+        "1. Move the scaler to its own identity.",
+        "2. Rotate the storage keys by Friday.",
+        "3. Review the poison queue each morning.",
+        "",
+        "Next review: 16 December 2026",
+    ];
+
     private static string[] InvoiceLines() =>
     [
         "INVOICE 2026-1187                                   Due 2026-12-31",
@@ -133,14 +162,69 @@ internal static class BenchImages
 
     private static byte[] RenderText(IReadOnlyList<string> lines, float fontSize, SKColor foreground, SKColor background, string fontPath = FontPath)
     {
-        using var typeface = SKTypeface.FromFile(fontPath) ?? throw new InvalidOperationException($"Font {fontPath} is not installed (Debian: fonts-dejavu-core, fonts-liberation).");
+        using var bitmap = RenderBitmap(lines, fontSize, foreground, background, fontPath);
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+
+    /// <summary>A 1920x1080 screen: a title bar, a side menu and a table of short cells in FreeSans at 18-24 px.</summary>
+    private static byte[] RenderScreen()
+    {
+        using var typeface = SKTypeface.FromFile(FreeSans) ?? throw new InvalidOperationException($"Font {FreeSans} is not installed (Debian: fonts-freefont-ttf).");
+        using var title = new SKFont(typeface, 24) { Edging = SKFontEdging.Antialias, Subpixel = true };
+        using var body = new SKFont(typeface, 18) { Edging = SKFontEdging.Antialias, Subpixel = true };
+        using var bitmap = new SKBitmap(new SKImageInfo(1920, 1080, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        using (var canvas = new SKCanvas(bitmap))
+        using (var ink = new SKPaint { Color = new SKColor(30, 30, 40), IsAntialias = true })
+        using (var light = new SKPaint { Color = SKColors.White, IsAntialias = true })
+        using (var bar = new SKPaint { Color = new SKColor(36, 64, 120) })
+        {
+            canvas.Clear(new SKColor(244, 246, 250));
+            canvas.DrawRect(0, 0, 1920, 64, bar);
+            canvas.DrawText("Fleet dashboard - jobs queue", 32, 42, title, light);
+            string[] menu = ["Overview", "Workers", "Jobs", "Poison queue", "Models", "Settings"];
+            for (var i = 0; i < menu.Length; i++)
+            {
+                canvas.DrawText(menu[i], 32, 130 + (i * 48), body, ink);
+            }
+
+            string[] columns = ["Job", "Pipeline", "State", "Worker", "Duration"];
+            string[][] rows =
+            [
+                ["ocr-5512", "ocr", "Succeeded", "worker-7", "412 ms"],
+                ["thumb-0931", "thumbnail", "Retrying", "worker-2", "1.2 s"],
+                ["img-0077", "image", "Poisoned", "worker-4", "38 ms"],
+                ["ocr-5513", "ocr", "Running", "worker-7", "-"],
+                ["ocr-5514", "ocr", "Queued", "-", "-"],
+                ["thumb-0932", "thumbnail", "Succeeded", "worker-3", "96 ms"],
+            ];
+            for (var c = 0; c < columns.Length; c++)
+            {
+                canvas.DrawText(columns[c], 360 + (c * 300), 130, title, ink);
+                for (var r = 0; r < rows.Length; r++)
+                {
+                    canvas.DrawText(rows[r][c], 360 + (c * 300), 190 + (r * 56), body, ink);
+                }
+            }
+
+            canvas.DrawText("6 of 184 jobs shown. Queue length 184, 3 replicas, scaling to 6.", 360, 1000, body, ink);
+        }
+
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+
+    private static SKBitmap RenderBitmap(
+        IReadOnlyList<string> lines, float fontSize, SKColor foreground, SKColor background, string fontPath, int minWidth = 0, int minHeight = 0)
+    {
+        using var typeface = SKTypeface.FromFile(fontPath) ?? throw new InvalidOperationException($"Font {fontPath} is not installed (Debian: fonts-dejavu-core, fonts-liberation, fonts-freefont-ttf).");
         using var font = new SKFont(typeface, fontSize) { Edging = SKFontEdging.Antialias, Subpixel = true };
         var lineHeight = fontSize * 1.6f;
         var margin = fontSize * 1.5f;
-        var width = (int)MathF.Ceiling(lines.Max(line => font.MeasureText(line)) + (2 * margin));
-        var height = (int)MathF.Ceiling((lines.Count * lineHeight) + (2 * margin));
+        var width = Math.Max(minWidth, (int)MathF.Ceiling(lines.Max(line => font.MeasureText(line)) + (2 * margin)));
+        var height = Math.Max(minHeight, (int)MathF.Ceiling((lines.Count * lineHeight) + (2 * margin)));
 
-        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
         using (var canvas = new SKCanvas(bitmap))
         using (var paint = new SKPaint { Color = foreground, IsAntialias = true })
         {
@@ -151,7 +235,6 @@ internal static class BenchImages
             }
         }
 
-        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
+        return bitmap;
     }
 }

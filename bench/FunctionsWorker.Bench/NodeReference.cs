@@ -44,22 +44,25 @@ internal static class NodeReference
         throw new InvalidOperationException("The reference printed no first text.");
     }
 
-    /// <summary>Each image's time over <paramref name="rounds"/> rounds, in ms, after one run of the first image.</summary>
-    public static async Task<Dictionary<string, List<double>>> SteadyAsync(IReadOnlyList<string> images, int rounds, CancellationToken cancellationToken)
+    /// <summary>Each image's time over <paramref name="rounds"/> rounds, in ms, after one run of the first image, and the characters it read (whitespace aside).</summary>
+    public static async Task<(Dictionary<string, List<double>> Times, Dictionary<string, int> Characters)> SteadyAsync(
+        IReadOnlyList<string> images, int rounds, CancellationToken cancellationToken)
     {
         var times = images.ToDictionary(image => image, _ => new List<double>());
+        var characters = new Dictionary<string, int>();
         await foreach (var line in RunAsync([images[0], .. images], rounds, Stopwatch.StartNew(), cancellationToken).ConfigureAwait(false))
         {
             if (line.Event == "image")
             {
                 times[line.Image!].Add(line.Ms);
+                characters[line.Image!] = line.Characters;
             }
         }
 
-        return times;
+        return (times, characters);
     }
 
-    private static async IAsyncEnumerable<(string Event, double AtMs, double Ms, int Lines, string? Image)> RunAsync(
+    private static async IAsyncEnumerable<(string Event, double AtMs, double Ms, int Lines, int Characters, string? Image)> RunAsync(
         string[] arguments, int rounds, Stopwatch clock, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, WorkingDirectory = Directory, UseShellExecute = false };
@@ -81,6 +84,7 @@ internal static class NodeReference
                     clock.Elapsed.TotalMilliseconds,
                     json["ms"]?.GetValue<double>() ?? 0,
                     json["lines"]?.GetValue<int>() ?? 0,
+                    json["chars"]?.GetValue<int>() ?? 0,
                     json["image"]?.GetValue<string>());
             }
         }

@@ -27,13 +27,13 @@ internal sealed class PipelineBenchmark(BenchSettings settings, IReadOnlyList<Be
         var parameters = new JsonObject { ["overlay"] = settings.Overlay };
 
         var runs = images.ToDictionary(image => image.Name, _ => new List<StageTimings>());
-        var lines = new Dictionary<string, int>();
+        var read = new Dictionary<string, (int Lines, int Characters)>();
         for (var round = -WarmupRuns; round < settings.Runs; round++)
         {
             foreach (var image in images)
             {
-                var (timings, lineCount) = await RunOnceAsync(pipeline, image, parameters, cancellationToken).ConfigureAwait(false);
-                lines[image.Name] = lineCount;
+                var (timings, lineCount, characters) = await RunOnceAsync(pipeline, image, parameters, cancellationToken).ConfigureAwait(false);
+                read[image.Name] = (lineCount, characters);
                 if (round >= 0)
                 {
                     runs[image.Name].Add(timings);
@@ -44,7 +44,7 @@ internal sealed class PipelineBenchmark(BenchSettings settings, IReadOnlyList<Be
         }
 
         var results = images
-            .Select(image => new ImageStageResult(image.Name, image.Width, image.Height, lines[image.Name], StageTimings.Median(runs[image.Name]),
+            .Select(image => new ImageStageResult(image.Name, image.Width, image.Height, read[image.Name].Lines, read[image.Name].Characters, StageTimings.Median(runs[image.Name]),
                 LatencyPercentiles.Of([.. runs[image.Name].Select(r => r.Total)]), runs[image.Name]))
             .ToList();
         var sequentialMs = Enumerable.Range(0, settings.Jobs).Sum(i => results[i % results.Count].Median.Total);
@@ -55,7 +55,7 @@ internal sealed class PipelineBenchmark(BenchSettings settings, IReadOnlyList<Be
             Statistics.Round(settings.Jobs / (sequentialMs / 1000), 2), firstJobs);
     }
 
-    private static async Task<(StageTimings Timings, int Lines)> RunOnceAsync(IPipeline pipeline, BenchImage image, JsonObject parameters, CancellationToken cancellationToken)
+    private static async Task<(StageTimings Timings, int Lines, int Characters)> RunOnceAsync(IPipeline pipeline, BenchImage image, JsonObject parameters, CancellationToken cancellationToken)
     {
         var context = new PipelineContext
         {
@@ -75,6 +75,7 @@ internal sealed class PipelineBenchmark(BenchSettings settings, IReadOnlyList<Be
             stages["recognize"]!.GetValue<double>(),
             stages["encode"]!.GetValue<double>(),
             Statistics.Round(total));
-        return (timings, result.Summary["lines"]!.AsArray().Count);
+        var lines = result.Summary["lines"]!.AsArray();
+        return (timings, lines.Count, lines.Sum(line => line!["text"]!.GetValue<string>().Count(c => !char.IsWhiteSpace(c))));
     }
 }

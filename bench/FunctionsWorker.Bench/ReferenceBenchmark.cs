@@ -18,17 +18,18 @@ internal sealed class ReferenceBenchmark(BenchSettings settings, IReadOnlyList<B
             paths.Add(path);
         }
 
-        var reference = await NodeReference.SteadyAsync(paths, settings.Runs, cancellationToken).ConfigureAwait(false);
+        var (reference, referenceCharacters) = await NodeReference.SteadyAsync(paths, settings.Runs, cancellationToken).ConfigureAwait(false);
         var rows = new List<string>();
         var workerMedians = new List<double>();
         var referenceMedians = new List<double>();
         for (var i = 0; i < images.Count; i++)
         {
-            var worker = pipeline.Images.Single(r => r.Image == images[i].Name).Median.Total;
+            var result = pipeline.Images.Single(r => r.Image == images[i].Name);
+            var worker = result.Median.Total;
             var node = Statistics.Median(reference[paths[i]]);
             workerMedians.Add(worker);
             referenceMedians.Add(node);
-            rows.Add($"| {images[i].Name} ({images[i].Width}x{images[i].Height}) | {worker:F1} | {node:F1} | {worker / node:F3} |");
+            rows.Add($"| {images[i].Name} ({images[i].Width}x{images[i].Height}) | {worker:F1} | {node:F1} | {worker / node:F3} | {result.Characters} | {referenceCharacters[paths[i]]} |");
         }
 
         var workerPooled = Statistics.Median(pipeline.Images.SelectMany(r => r.Runs.Select(t => t.Total)));
@@ -39,10 +40,10 @@ internal sealed class ReferenceBenchmark(BenchSettings settings, IReadOnlyList<B
         [
             "## Against the Node reference",
             string.Empty,
-            $"`@gutenye/ocr-node` 1.4.8 (`bench/node-reference/first-text.mjs`, the same PP-OCRv4 models on onnxruntime-node), run after the pipeline section in the same invocation: {settings.Runs} rounds over the images after one unmeasured run, each image's median. The worker's figures are section 1's medians (overlay {(pipeline.Overlay ? "on" : "off")}).",
+            $"`@gutenye/ocr-node` 1.4.8 (`bench/node-reference/first-text.mjs`, the same PP-OCRv4 models on onnxruntime-node), run after the pipeline section in the same invocation: {settings.Runs} rounds over the images after one unmeasured run, each image's median. The worker's figures are section 1's medians (overlay {(pipeline.Overlay ? "on" : "off")}). Characters read: the text of the last run, whitespace aside, so a faster side is not one that read less.",
             string.Empty,
-            "| image | worker median ms | reference median ms | worker / reference |",
-            "|---|---:|---:|---:|",
+            "| image | worker median ms | reference median ms | worker / reference | characters read, worker | characters read, reference |",
+            "|---|---:|---:|---:|---:|---:|",
             .. rows,
             $"| every run of every image, pooled | {workerPooled:F1} | {referencePooled:F1} | {workerPooled / referencePooled:F3} |",
             $"| median of the per-image medians | {Statistics.Median(workerMedians):F1} | {Statistics.Median(referenceMedians):F1} | {Statistics.Median(workerMedians) / Statistics.Median(referenceMedians):F3} |",

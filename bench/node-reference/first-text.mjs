@@ -13,6 +13,8 @@ for (let round = 0; round < rounds; round++) {
   for (const image of rest) {
     const started = performance.now();
     const found = await ocr.detect(image);
-    console.log(JSON.stringify({ event: 'image', image, ms: performance.now() - started, lines: found.length }));
+    const ms = performance.now() - started;
+    const chars = found.map(l => l.text).join('').replace(/\s/g, '').length;
+    console.log(JSON.stringify({ event: 'image', image, ms, lines: found.length, chars }));
   }
 }

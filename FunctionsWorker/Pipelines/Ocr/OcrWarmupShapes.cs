@@ -17,8 +17,8 @@ internal sealed class OcrWarmupShapes(IOptions<OcrOptions> options) : IModelWarm
     /// <summary>Page shapes (width, height per unit) warmed in the background at <c>MaxSide</c>: A4 and 4:3 both ways, square, 16:9.</summary>
     private static readonly (double Width, double Height)[] PageAspects = [(1, 1.414), (1.414, 1), (3, 4), (4, 3), (1, 1), (16, 9)];
 
-    /// <summary>Recognition widths warmed in the background: lines up to 40 times longer than high.</summary>
-    private static readonly int[] RecognitionWidths = [1920, 1280, 960, 640, 480, 320];
+    /// <summary>Recognition widths warmed in the background, up to the widest piece (<see cref="TextRecognizer.MaxPieceWidth"/>).</summary>
+    private static readonly int[] RecognitionWidths = [960, 640, 480, 320, 160];
 
     public IEnumerable<IReadOnlyDictionary<string, int[]>> For(string modelName, IReadOnlyDictionary<string, int[]> declaredInputs)
     {

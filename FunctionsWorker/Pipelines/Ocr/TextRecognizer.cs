@@ -5,79 +5,120 @@ using FunctionsWorker.Inference;
 namespace FunctionsWorker.Pipelines.Ocr;
 
 /// <summary>
-/// Reads text strips with the PP-OCR CTC model: height 48, ratio kept, values in [-1, 1], batches of similar
-/// aspect ratio as wide as their widest strip (rounded up to <see cref="WidthStep"/>), as many rows as strips.
+/// Reads text strips with the PP-OCR CTC model: height 48, ratio kept, values in [-1, 1]. Strips longer than
+/// <see cref="MaxPieceWidth"/> are read in pieces cut at word gaps; pieces go in batches of similar width as wide as
+/// their widest (rounded up to <see cref="WidthStep"/>), as many rows as pieces.
 /// </summary>
 internal sealed class TextRecognizer(CharacterDictionary dictionary, int batchSize)
 {
     public const int InputHeight = 48;
 
-    /// <summary>The narrowest batch width PaddleOCR uses (its 3x48x320 input shape).</summary>
-    private const int MinInputWidth = 320;
-
     /// <summary>Batch widths are rounded up to this: a few more shapes than exact widths would give, for a few columns of padding.</summary>
     public const int WidthStep = 32;
+
+    /// <summary>
+    /// Widest piece read at once. The model's cost per column is flat up to about 1100 columns and nearly doubles by
+    /// 2100 (its global mixing grows with the square of the width), so a long line costs less as pieces; the cost
+    /// table is in the bench's shapes report.
+    /// </summary>
+    public const int MaxPieceWidth = 960;
+
+    /// <summary>Columns per CTC time step of the PP-OCR recognisers; cuts fall on multiples of it.</summary>
+    private const int StepPixels = 8;
 
     public async Task<(string Text, float Confidence)[]> RecognizeAsync(
         ModelRunner runner, IReadOnlyList<SKBitmap> strips, CancellationToken cancellationToken)
     {
-        var results = new (string Text, float Confidence)[strips.Count];
-        var order = Enumerable.Range(0, strips.Count).OrderBy(i => Aspect(strips[i])).ToArray();
-        for (var start = 0; start < order.Length; start += batchSize)
+        var scaled = new List<ScaledStrip>(strips.Count);
+        try
         {
-            var batch = order.AsSpan(start, Math.Min(batchSize, order.Length - start)).ToArray();
-            var (input, inkColumns) = Pack(strips, batch);
-            var outputs = await runner.RunAsync(new Dictionary<string, TensorData> { [runner.Inputs.Keys.First()] = input }, cancellationToken)
-                .ConfigureAwait(false);
-
-            // Output is [N, T, classes] softmax probabilities.
-            var output = outputs[runner.Outputs[0]];
-            var (steps, classes) = (output.Shape[1], output.Shape[2]);
-            if (classes != dictionary.ClassCount)
+            foreach (var strip in strips)
             {
-                throw new WorkerFaultException("ocr-dictionary-mismatch",
-                    $"The recognition model outputs {classes} classes but the dictionary has {dictionary.ClassCount} (blank and space included).");
+                scaled.Add(ScaledStrip.From(strip, InputHeight));
             }
 
-            for (var n = 0; n < batch.Length; n++)
+            var pieces = scaled
+                .SelectMany((strip, line) => strip.Split(MaxPieceWidth, StepPixels).Select(piece => new Piece(line, piece.Offset, piece.Width)))
+                .OrderBy(piece => piece.Width)
+                .ToArray();
+            var read = scaled.Select(_ => new List<CtcCharacter>()).ToArray();
+            var pixelsPerStep = (float)StepPixels;
+            for (var start = 0; start < pieces.Length; start += batchSize)
             {
-                var characters = CtcDecoder.DecodeCharacters(output.Data.AsSpan(n * steps * classes, steps * classes), steps, classes, dictionary);
-                var text = WordGapSpacer.Join(characters, input.Shape[3] / (float)steps, inkColumns[n], InputHeight);
-                results[batch[n]] = (text, CtcDecoder.Confidence(characters));
+                var batch = pieces.AsSpan(start, Math.Min(batchSize, pieces.Length - start)).ToArray();
+                var input = Pack(scaled, batch);
+                var outputs = await runner.RunAsync(new Dictionary<string, TensorData> { [runner.Inputs.Keys.First()] = input }, cancellationToken)
+                    .ConfigureAwait(false);
+
+                // Output is [N, T, classes] softmax probabilities.
+                var output = outputs[runner.Outputs[0]];
+                var (steps, classes) = (output.Shape[1], output.Shape[2]);
+                if (classes != dictionary.ClassCount)
+                {
+                    throw new WorkerFaultException("ocr-dictionary-mismatch",
+                        $"The recognition model outputs {classes} classes but the dictionary has {dictionary.ClassCount} (blank and space included).");
+                }
+
+                pixelsPerStep = input.Shape[3] / (float)steps;
+                for (var n = 0; n < batch.Length; n++)
+                {
+                    var characters = CtcDecoder.DecodeCharacters(output.Data.AsSpan(n * steps * classes, steps * classes), steps, classes, dictionary);
+                    read[batch[n].Line].AddRange(Place(characters, batch[n].Offset, pixelsPerStep));
+                }
+            }
+
+            var results = new (string Text, float Confidence)[strips.Count];
+            for (var line = 0; line < results.Length; line++)
+            {
+                var characters = read[line].OrderBy(character => character.FirstStep).ToList();
+                results[line] = (WordGapSpacer.Join(characters, pixelsPerStep, scaled[line].Ink, InputHeight), CtcDecoder.Confidence(characters));
+            }
+
+            return results;
+        }
+        finally
+        {
+            foreach (var strip in scaled)
+            {
+                strip.Dispose();
             }
         }
-
-        return results;
     }
 
-    private static float Aspect(SKBitmap strip) => strip.Width / (float)strip.Height;
-
-    /// <summary>The batch tensor, and for each strip which columns of it (as resized) hold ink.</summary>
-    private (TensorData Input, bool[][] InkColumns) Pack(IReadOnlyList<SKBitmap> strips, int[] batch)
+    /// <summary>
+    /// A piece's characters in the whole strip's time steps. A later piece's first character gets the space hint: the
+    /// cut lies in a word-sized gap, and the spacer still weighs that gap as it weighs any other.
+    /// </summary>
+    private static IEnumerable<CtcCharacter> Place(List<CtcCharacter> characters, int offset, float pixelsPerStep)
     {
-        var maxAspect = Math.Max(MinInputWidth / (float)InputHeight, batch.Max(i => Aspect(strips[i])));
-        var contentWidth = (int)(InputHeight * maxAspect);
-        var width = (contentWidth + WidthStep - 1) / WidthStep * WidthStep;
+        var shift = (int)MathF.Round(offset / pixelsPerStep);
+        return characters.Select((character, i) => character with
+        {
+            FirstStep = character.FirstStep + shift,
+            LastStep = character.LastStep + shift,
+            SpaceBefore = i == 0 && offset > 0 ? 1f : character.SpaceBefore,
+        });
+    }
+
+    /// <summary>The batch tensor: each piece's columns of its scaled strip, BGR planes, the right padding left at 0 (mid grey).</summary>
+    private static TensorData Pack(List<ScaledStrip> scaled, Piece[] batch)
+    {
+        var width = (batch.Max(piece => piece.Width) + WidthStep - 1) / WidthStep * WidthStep;
         var tensor = TensorData.Create([batch.Length, 3, InputHeight, width]);
         var plane = InputHeight * width;
-        var inkColumns = new bool[batch.Length][];
         for (var n = 0; n < batch.Length; n++)
         {
-            var strip = strips[batch[n]];
-            var resizedWidth = Math.Clamp((int)MathF.Ceiling(InputHeight * Aspect(strip)), 1, contentWidth);
-            using var resized = strip.Resize(
-                new SKImageInfo(resizedWidth, InputHeight, SKColorType.Rgba8888, SKAlphaType.Opaque),
-                new SKSamplingOptions(SKFilterMode.Linear));
-            var pixels = resized.GetPixelSpan();
-            inkColumns[n] = InkColumns.Find(pixels, resizedWidth, InputHeight, resized.RowBytes);
+            var piece = batch[n];
+            var bitmap = scaled[piece.Line].Bitmap;
+            var pixels = bitmap.GetPixelSpan();
             var offset = n * 3 * plane;
             for (var y = 0; y < InputHeight; y++)
             {
-                for (var x = 0; x < resizedWidth; x++)
+                for (var x = 0; x < piece.Width; x++)
                 {
-                    var p = (y * resized.RowBytes) + (x * 4);
+                    var p = (y * bitmap.RowBytes) + ((piece.Offset + x) * 4);
                     var i = offset + (y * width) + x;
-                    // BGR planes, as the model was trained; the right padding stays 0 (mid grey).
+                    // BGR planes, as the model was trained.
                     tensor.Data[i] = (pixels[p + 2] / 127.5f) - 1f;
                     tensor.Data[plane + i] = (pixels[p + 1] / 127.5f) - 1f;
                     tensor.Data[(2 * plane) + i] = (pixels[p] / 127.5f) - 1f;
@@ -85,6 +126,8 @@ internal sealed class TextRecognizer(CharacterDictionary dictionary, int batchSi
             }
         }
 
-        return (tensor, inkColumns);
+        return tensor;
     }
+
+    private readonly record struct Piece(int Line, int Offset, int Width);
 }
