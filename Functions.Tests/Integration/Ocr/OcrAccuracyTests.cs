@@ -5,6 +5,7 @@ using SkiaSharp;
 using Xunit.Abstractions;
 using FunctionsWorker.Jobs;
 using FunctionsWorker.Pipelines;
+using FunctionsWorker.Pipelines.Ocr;
 
 namespace Functions.Tests.Integration.Ocr;
 
@@ -99,6 +100,21 @@ public sealed class OcrAccuracyTests(OcrModelsFixture models, ITestOutputHelper 
             previousTop = box[3].Y;
             Assert.InRange(line["confidence"]!.GetValue<double>(), 0.8, 1.0);
         }
+    }
+
+    [Fact]
+    public async Task LongLine_ReadInPieces_KeepsEveryWordAndTheSpacesAtTheCuts()
+    {
+        const string text = "Queue length 184 with three replicas, scaling to six; the scaler reads the jobs queue every thirty seconds";
+        var png = TextImageRenderer.Render([text], 16, Ink, Paper);
+        var summary = await RunAsync(png);
+
+        var box = Assert.Single(summary["boxes"]!.AsArray())!["box"]!.AsArray().Select(p => (X: p![0]!.GetValue<int>(), Y: p[1]!.GetValue<int>())).ToArray();
+        // At the recogniser's height the strip is more than twice the widest piece: it was read in three pieces or more.
+        var scaledWidth = (box[1].X - box[0].X) * TextRecognizer.InputHeight / (double)(box[3].Y - box[0].Y);
+        Assert.True(scaledWidth > 2 * TextRecognizer.MaxPieceWidth, $"the line scales to {scaledWidth:F0} columns: one piece");
+        var read = summary["text"]!.GetValue<string>();
+        Assert.True(CharacterErrorRate.Distance(text, read) <= 1, $"read '{read}'");
     }
 
     [Fact]
