@@ -17,4 +17,5 @@ report=(--report bench/chaos/README.md)
 for arg in "$@"; do
   case "$arg" in --short|--report) report=() ;; esac
 done
-exec dotnet bench/FunctionsWorker.Chaos/bin/Release/net10.0/FunctionsWorker.Chaos.dll chaos "${report[@]}" "$@"
+# The report names the command as run here, beside the harness's own arguments.
+CHAOS_COMMAND="scripts/chaos.sh${*:+ $*}" exec dotnet bench/FunctionsWorker.Chaos/bin/Release/net10.0/FunctionsWorker.Chaos.dll chaos "${report[@]}" "$@"

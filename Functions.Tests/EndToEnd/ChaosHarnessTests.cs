@@ -5,9 +5,10 @@ namespace Functions.Tests.EndToEnd;
 
 /// <summary>
 /// The chaos harness (bench/FunctionsWorker.Chaos) in its short mode: three real workers, Azurite on disk behind a
-/// fault-injecting proxy, 30 s of mixed load with bad messages and twins under kill -9, SIGTERM, storage cuts and an
-/// Azurite restart; the harness exits 0 only when every end-of-run check holds, which includes a minimum of jobs
-/// sent and faults injected (ChaosVerdictTests). The long run is scripts/chaos.sh.
+/// fault-injecting proxy, 30 s of mixed load (thumbnail, delay and OCR on the real PP-OCRv4 models with dynamic
+/// batching on) with bad messages and twins under kill -9, SIGTERM, storage cuts and an Azurite restart; the harness
+/// exits 0 only when every end-of-run check holds, which includes a minimum of jobs (OCR ones too) sent and faults
+/// injected and the OCR models seen with batching on (ChaosVerdictTests). The long run is scripts/chaos.sh.
 /// </summary>
 public sealed class ChaosHarnessTests
 {

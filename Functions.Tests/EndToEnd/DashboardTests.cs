@@ -9,8 +9,10 @@ namespace Functions.Tests.EndToEnd;
 
 /// <summary>
 /// The dashboard in a real browser (headless Chromium through Playwright) against the real worker process and Azurite:
-/// what an operator sees and can do, and the key rule from the page's side. With <c>UPDATE_DASHBOARD_SCREENSHOTS=1</c>
-/// the first test also writes docs/dashboard.png and docs/dashboard-phone.png, the README's pictures.
+/// what an operator sees and can do, and the key rule from the page's side. The first test also takes the page's two
+/// pictures (wide, and on a phone in dark mode) into bin/.../test-output/dashboard; only with
+/// <c>UPDATE_DASHBOARD_SCREENSHOTS=1</c> does it write them to docs/dashboard.png and docs/dashboard-phone.png, the
+/// README's pictures, after a history of jobs of three pipelines.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class DashboardTests(AzuriteFixture azurite, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
@@ -87,10 +89,8 @@ public sealed class DashboardTests(AzuriteFixture azurite, ChromiumFixture chrom
         await Expect(page.Locator("#rate-chart rect.succeeded")).ToHaveCountAsync(1, new() { Timeout = Patience });
         Assert.Empty(errors);
 
-        if (UpdateScreenshots)
-        {
-            await TakeScreenshotsAsync(page, worker, queue);
-        }
+        await TakeScreenshotsAsync(page, worker, queue);
+        Assert.Empty(errors);
     }
 
     [Fact]
@@ -163,8 +163,64 @@ public sealed class DashboardTests(AzuriteFixture azurite, ChromiumFixture chrom
 
     private static bool UpdateScreenshots => Environment.GetEnvironmentVariable("UPDATE_DASHBOARD_SCREENSHOTS") == "1";
 
-    /// <summary>A worker with some history (jobs of three pipelines, one still running) at 1280×900 and on a phone in dark mode.</summary>
+    /// <summary>
+    /// The page at 1280×900 and on a phone in dark mode, each checked for its layout (a table, or rows as cards on dark)
+    /// and saved as a PNG of its size: to docs/ when asked, with a history of jobs first, else to the test output, so a
+    /// plain run never rewrites a committed file.
+    /// </summary>
     private async Task TakeScreenshotsAsync(IPage page, WorkerProcess worker, JobQueue queue)
+    {
+        var directory = UpdateScreenshots ? Path.Combine(RepositoryPaths.Root, "docs") : Path.Combine(AppContext.BaseDirectory, "test-output", "dashboard");
+        Directory.CreateDirectory(directory);
+        var shown = "dash-slow";
+        if (UpdateScreenshots)
+        {
+            await AddHistoryAsync(page, queue);
+            shown = "long-1";
+        }
+
+        await page.EvaluateAsync("window.scrollTo(0, 0)");
+        await Expect(page.Locator("#jobs thead")).ToBeVisibleAsync();
+        var wide = Path.Combine(directory, "dashboard.png");
+        await page.ScreenshotAsync(new() { Path = wide, FullPage = true });
+        AssertPicture(wide, 1280, 900);
+
+        await using var phone = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+            DeviceScaleFactor = 2,
+            IsMobile = true,
+            ColorScheme = ColorScheme.Dark,
+        });
+        var small = await phone.NewPageAsync();
+        var errors = CollectErrors(small);
+        await OpenAsync(small, worker);
+        await Expect(small.Locator($"#jobs tr[data-key='{shown}']")).ToBeVisibleAsync(new() { Timeout = Patience });
+        if (UpdateScreenshots)
+        {
+            await Expect(small.Locator("#jobs tr[data-key='long-1'] .progress-cell")).ToContainTextAsync("waiting", new() { Timeout = Patience });
+        }
+
+        // Rows become cards on a phone, and the dark scheme's background applies.
+        await Expect(small.Locator("#jobs thead")).ToBeHiddenAsync();
+        Assert.Equal("rgb(15, 19, 24)", await small.EvaluateAsync<string>("getComputedStyle(document.body).backgroundColor"));
+        var narrow = Path.Combine(directory, "dashboard-phone.png");
+        await small.ScreenshotAsync(new() { Path = narrow });
+        AssertPicture(narrow, 390 * 2, 844 * 2);
+        Assert.Empty(errors);
+    }
+
+    /// <summary>A PNG just written, as wide as the viewport and at least as tall as asked (a full-page picture is taller).</summary>
+    private static void AssertPicture(string path, int width, int minHeight)
+    {
+        using var picture = SkiaSharp.SKBitmap.Decode(path);
+        Assert.NotNull(picture);
+        Assert.Equal(width, picture.Width);
+        Assert.True(picture.Height >= minHeight, $"{path} is {picture.Width}x{picture.Height}, less than {minHeight} tall");
+    }
+
+    /// <summary>What the README's picture shows: jobs of three pipelines done, and one still running.</summary>
+    private static async Task AddHistoryAsync(IPage page, JobQueue queue)
     {
         await queue.UploadAsync("inputs", "photo.png", TestImages.Png(640, 480));
         await queue.UploadAsync("inputs", "scan.png", TextImageRenderer.Render(["Invoice 2041", "Total 128.40 EUR"], 32, SkiaSharp.SKColors.Black, SkiaSharp.SKColors.White));
@@ -189,20 +245,6 @@ public sealed class DashboardTests(AzuriteFixture azurite, ChromiumFixture chrom
         await page.ReloadAsync();
         await Expect(page.Locator("#jobs tr[data-key='long-1'] .progress-cell")).ToContainTextAsync("waiting", new() { Timeout = Patience });
         await Expect(page.Locator("#jobs tr[data-key='ocr-1'] .state")).ToHaveTextAsync("Succeeded");
-        await page.EvaluateAsync("window.scrollTo(0, 0)");
-        await page.ScreenshotAsync(new() { Path = Path.Combine(RepositoryPaths.Root, "docs", "dashboard.png"), FullPage = true });
-
-        await using var phone = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
-            DeviceScaleFactor = 2,
-            IsMobile = true,
-            ColorScheme = ColorScheme.Dark,
-        });
-        var small = await phone.NewPageAsync();
-        await OpenAsync(small, worker);
-        await Expect(small.Locator("#jobs tr[data-key='long-1'] .progress-cell")).ToContainTextAsync("waiting", new() { Timeout = Patience });
-        await small.ScreenshotAsync(new() { Path = Path.Combine(RepositoryPaths.Root, "docs", "dashboard-phone.png") });
     }
 
     private Dictionary<string, string> Settings(params (string Key, string Value)[] extra)

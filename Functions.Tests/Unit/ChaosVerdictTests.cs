@@ -4,7 +4,7 @@ namespace Functions.Tests.Unit;
 
 /// <summary>
 /// The chaos harness's verdict on the run itself: it fails a run with too little load or too few faults, a worker
-/// that exited by itself or overran its SIGTERM grace, and a bad message poisoned twice.
+/// that exited by itself or overran its SIGTERM grace, a bad message poisoned twice, and OCR not seen with batching on.
 /// </summary>
 public sealed class ChaosVerdictTests
 {
@@ -34,6 +34,33 @@ public sealed class ChaosVerdictTests
         findings.BadMessages = 0;
 
         Assert.Contains(Judge(findings, Faults(), []).Violations, v => v.StartsWith("bad messages sent: 0", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void RunWithNoOcrJobs_Fails()
+    {
+        var findings = Enough();
+        findings.ValidByKind.Remove(MessageFactory.OcrKind);
+
+        Assert.Contains(Judge(findings, Faults(), []).Violations, v => v.StartsWith("ocr jobs sent: 0", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void RunThatNeverSawOcrBatching_Fails()
+    {
+        var findings = Enough();
+        findings.OcrBatchingReads = 0;
+
+        Assert.Equal(["no worker status showed the OCR models Ready with dynamic batching on"], Judge(findings, Faults(), []).Violations);
+    }
+
+    [Fact]
+    public void WorkerRunningOcrWithoutBatching_Fails()
+    {
+        var findings = Enough();
+        findings.OcrBatchingOff["w2.4"] = "ocr-rec";
+
+        Assert.Equal(["worker w2.4 ran ocr-rec without dynamic batching"], Judge(findings, Faults(), []).Violations);
     }
 
     [Fact]
@@ -118,7 +145,7 @@ public sealed class ChaosVerdictTests
     {
         foreach (var settings in new[] { ChaosSettings.Short, new ChaosSettings() })
         {
-            Assert.All(new[] { settings.MinValidJobs, settings.MinBadMessages, settings.MinProcessFaults, settings.MinStorageFaults }, min => Assert.True(min > 0));
+            Assert.All(new[] { settings.MinValidJobs, settings.MinOcrJobs, settings.MinBadMessages, settings.MinProcessFaults, settings.MinStorageFaults }, min => Assert.True(min > 0));
         }
     }
 
@@ -128,7 +155,12 @@ public sealed class ChaosVerdictTests
         return findings;
     }
 
-    private static ChaosFindings Enough() => new() { ValidJobs = Settings.MinValidJobs, BadMessages = Settings.MinBadMessages };
+    private static ChaosFindings Enough()
+    {
+        var findings = new ChaosFindings { ValidJobs = Settings.MinValidJobs, BadMessages = Settings.MinBadMessages, OcrBatchingReads = 1 };
+        findings.ValidByKind[MessageFactory.OcrKind] = Settings.MinOcrJobs;
+        return findings;
+    }
 
     private static Dictionary<string, int> Faults() => new(StringComparer.Ordinal)
     {

@@ -32,6 +32,15 @@ public sealed class WorkerExitCodeTests
         Assert.Equal(0, await run);
     }
 
+    [Fact]
+    public async Task StopDuringStart_ReturnsZero_NotAFailedStart()
+    {
+        // SIGTERM before the server listens: the host cancels its start, which must end as a normal stop.
+        await using var app = Build(_ => { });
+        app.Lifetime.StopApplication();
+        Assert.Equal(0, await app.RunWorkerAsync());
+    }
+
     [Theory]
     [InlineData("{ \"Values\": { \"A\": 1, ", "local.settings.json is not valid JSON at line 1")]
     [InlineData("[]", "local.settings.json must be a JSON object")]

@@ -169,6 +169,13 @@ public static class FunctionsWorkerHost
         {
             await app.StartAsync().ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // SIGTERM or Ctrl-C while starting (the host cancels its start then): a normal stop, exit code 0, not a
+            // failed start; a platform stopping a replica that is slow to start must not read it as a crash.
+            await StopAfterFailedStartAsync(app, logger).ConfigureAwait(false);
+            return 0;
+        }
         catch (Exception start) when (!StartupError.IsRefusedSetting(start) || app.Services.GetServices<IHostedService>().Any(Started))
         {
             // Stopped, not just disposed: background services that did start then end as in a normal stop, instead of

@@ -13,6 +13,18 @@ internal sealed class ChaosFindings
 
     public int ResultsUnchanged { get; set; }
 
+    /// <summary>OCR jobs whose result.json has recognised text (the images all have some).</summary>
+    public int OcrWithText { get; set; }
+
+    /// <summary>Status reads that showed both OCR models Ready with dynamic batching on (<see cref="BatchWatcher"/>).</summary>
+    public int OcrBatchingReads { get; set; }
+
+    /// <summary>Processes whose status showed an OCR model Ready without batching, with that model.</summary>
+    public SortedDictionary<string, string> OcrBatchingOff { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Per OCR model, runs by the number of requests merged into each, over every process (a floor: see <see cref="BatchWatcher"/>).</summary>
+    public SortedDictionary<string, SortedDictionary<int, long>> OcrBatches { get; set; } = new(StringComparer.Ordinal);
+
     public int BadMessages { get; set; }
 
     /// <summary>Per bad kind: how many sent, how many found in poison unchanged with a Poisoned record, and the error types.</summary>

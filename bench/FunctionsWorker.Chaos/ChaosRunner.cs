@@ -25,6 +25,7 @@ internal sealed class ChaosRunner(ChaosSettings settings)
     {
         var runId = DateTimeOffset.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
         var directory = Directory.CreateTempSubdirectory("fw-chaos-").FullName;
+        var revision = SourceRevision.Describe();
         Console.WriteLine($"chaos run {runId}: {settings.Workers} workers, {settings.Duration} of load, work directory {directory}");
 
         await using var azurite = new AzuriteServer(Path.Combine(directory, "azurite"));
@@ -49,7 +50,8 @@ internal sealed class ChaosRunner(ChaosSettings settings)
         await inputs.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         await outputs.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         var images = InputImages.Make(includeLarge: false);
-        foreach (var (name, content) in images)
+        var textImages = InputImages.Text();
+        foreach (var (name, content) in images.Concat(textImages))
         {
             await inputs.GetBlobClient(name).UploadAsync(new BinaryData(content), overwrite: true, cancellationToken).ConfigureAwait(false);
         }
@@ -65,6 +67,13 @@ internal sealed class ChaosRunner(ChaosSettings settings)
             ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = settings.VisibilityTimeout.ToString("c", CultureInfo.InvariantCulture),
             ["AzureFunctionsJobHost:extensions:queues:maxDequeueCount"] = settings.MaxDequeueCount.ToString(CultureInfo.InvariantCulture),
             ["AzureFunctionsJobHost:extensions:queues:batchSize"] = "8",
+            // The OCR pipeline on the real PP-OCRv4 models, one cache the workers share (each model fetched once under
+            // its lock), dynamic batching at its defaults: no MaxBatchSize or MaxQueueDelay set.
+            ["Pipelines:Ocr:Enabled"] = "true",
+            ["Models:ocr-det:Source"] = new Uri(Path.Combine(RepositoryPaths.OcrModels, "ch_PP-OCRv4_det_infer.onnx")).AbsoluteUri,
+            ["Models:ocr-rec:Source"] = new Uri(Path.Combine(RepositoryPaths.OcrModels, "ch_PP-OCRv4_rec_infer.onnx")).AbsoluteUri,
+            ["Models:ocr-dict:Source"] = new Uri(Path.Combine(RepositoryPaths.OcrModels, "ppocr_keys_v1.txt")).AbsoluteUri,
+            ["Inference:ModelCacheDirectory"] = Path.Combine(directory, "models"),
         };
         var slots = Enumerable.Range(1, settings.Workers).Select(i => new WorkerSlot(i, workerSettings, directory)).ToList();
         foreach (var slot in slots)
@@ -75,7 +84,8 @@ internal sealed class ChaosRunner(ChaosSettings settings)
         var watcher = new ResultWatcher(outputs, () => _azuriteDown);
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var stopWatch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var factory = new MessageFactory(_random, [.. images.Select(i => i.Name)], runId);
+        var factory = new MessageFactory(_random, settings, [.. images.Select(i => i.Name)], [.. textImages.Select(i => i.Name)], runId);
+        var batches = new BatchWatcher(slots);
         var twins = new ConcurrentBag<Task>();
         var loops = new[]
         {
@@ -85,6 +95,7 @@ internal sealed class ChaosRunner(ChaosSettings settings)
             ReviveAsync(slots, stopLoad.Token),
         };
         var watching = watcher.RunAsync(TimeSpan.FromSeconds(2), stopWatch.Token);
+        var batchWatching = batches.RunAsync(TimeSpan.FromSeconds(2), stopWatch.Token);
         await Task.Delay(settings.Duration, cancellationToken).ConfigureAwait(false);
         await stopLoad.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(loops).ConfigureAwait(false);
@@ -112,13 +123,21 @@ internal sealed class ChaosRunner(ChaosSettings settings)
 
         await stopWatch.CancelAsync().ConfigureAwait(false);
         await watching.ConfigureAwait(false);
+        await batchWatching.ConfigureAwait(false);
         await watcher.ScanAsync(cancellationToken).ConfigureAwait(false);
 
         var incarnations = slots.SelectMany(s => s.Incarnations).ToList();
         var logs = WorkerLogAnalysis.Read(incarnations);
         var findings = await verifier.VerifyAsync(logs, drained, cancellationToken).ConfigureAwait(false);
+        findings.OcrBatchingReads = batches.ReadsWithBatching;
+        findings.OcrBatches = batches.Totals();
+        foreach (var (worker, model) in batches.BatchingOff)
+        {
+            findings.OcrBatchingOff[worker] = model;
+        }
+
         ChaosVerdict.Judge(settings, _faults.Counts, incarnations.Select(i => (i.Name, i.End, i.StopTime)), findings);
-        var report = ChaosReport.Write(settings, _faults, incarnations, findings, logs, directory);
+        var report = ChaosReport.Write(settings, revision, _faults, incarnations, findings, logs, directory);
         Console.WriteLine(report);
         if (settings.ReportPath is { } path)
         {
@@ -152,7 +171,7 @@ internal sealed class ChaosRunner(ChaosSettings settings)
             while (due >= 1 && !cancellationToken.IsCancellationRequested)
             {
                 due--;
-                var job = factory.Valid(settings.MaxDelayMs);
+                var job = factory.Valid();
                 await SendAsync(queue, job, cancellationToken).ConfigureAwait(false);
                 if (_random.NextDouble() < settings.TwinFraction)
                 {

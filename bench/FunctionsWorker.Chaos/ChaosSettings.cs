@@ -17,6 +17,12 @@ internal sealed record ChaosSettings
     /// <summary>Chance that a valid job is sent a second time (same jobId, same content) a little later.</summary>
     public double TwinFraction { get; init; } = 0.05;
 
+    /// <summary>Share of valid jobs that are <c>ocr</c> (the PP-OCRv4 models, dynamic batching at its default).</summary>
+    public double OcrFraction { get; init; } = 0.25;
+
+    /// <summary>Share of valid jobs that are <c>thumbnail</c>; the rest are <c>delay</c>.</summary>
+    public double ThumbnailFraction { get; init; } = 0.45;
+
     public int MaxDelayMs { get; init; } = 1500;
 
     /// <summary>Mean time between process faults (kill -9, or every fourth one a SIGTERM), each on a random worker.</summary>
@@ -55,6 +61,9 @@ internal sealed record ChaosSettings
 
     public string CommandLine { get; init; } = string.Empty;
 
+    /// <summary>The command a person ran (scripts/chaos.sh passes its own in <c>CHAOS_COMMAND</c>); null when the harness was started directly.</summary>
+    public string? Invocation { get; init; }
+
     /// <summary>
     /// The least a run must do to count: a third of the valid jobs, bad messages, process faults and storage faults
     /// its rate and intervals would give (the pauses are random and each fault takes time of its own). Below it the
@@ -64,6 +73,9 @@ internal sealed record ChaosSettings
 
     /// <inheritdoc cref="MinValidJobs"/>
     public int MinBadMessages => (int)(MinValidJobs * BadFraction);
+
+    /// <inheritdoc cref="MinValidJobs"/>
+    public int MinOcrJobs => (int)(MinValidJobs * OcrFraction);
 
     /// <inheritdoc cref="MinValidJobs"/>
     public int MinProcessFaults => (int)(Duration / KillInterval / 3);

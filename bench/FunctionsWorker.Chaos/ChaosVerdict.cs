@@ -2,7 +2,8 @@ namespace FunctionsWorker.Chaos;
 
 /// <summary>
 /// The rules on how the run itself went, added to what <see cref="ChaosVerifier"/> found in storage: enough load and
-/// faults to mean something, no worker that exited by itself or overran its SIGTERM grace, no duplicate in poison.
+/// faults to mean something, no worker that exited by itself or overran its SIGTERM grace, no duplicate in poison, and
+/// the OCR models seen running with dynamic batching on in every process.
 /// </summary>
 internal static class ChaosVerdict
 {
@@ -10,6 +11,7 @@ internal static class ChaosVerdict
         IEnumerable<(string Name, WorkerEnd End, TimeSpan? StopTime)> workers, ChaosFindings findings)
     {
         AtLeast(findings, "valid jobs sent", findings.ValidJobs, settings.MinValidJobs);
+        AtLeast(findings, "ocr jobs sent", findings.ValidByKind.GetValueOrDefault(MessageFactory.OcrKind), settings.MinOcrJobs);
         AtLeast(findings, "bad messages sent", findings.BadMessages, settings.MinBadMessages);
         AtLeast(findings, "process faults injected", FaultKinds.Process.Sum(k => faults.GetValueOrDefault(k)), settings.MinProcessFaults);
         AtLeast(findings, "storage faults injected", FaultKinds.Storage.Sum(k => faults.GetValueOrDefault(k)), settings.MinStorageFaults);
@@ -30,6 +32,16 @@ internal static class ChaosVerdict
                 findings.Violations.Add($"worker {name} took {stopTime?.TotalSeconds:F1} s to exit after SIGTERM: more than the grace of " +
                     $"{settings.ShutdownGracePeriod.TotalSeconds:F0} s and {settings.ExitAllowance.TotalSeconds:F0} s to leave");
             }
+        }
+
+        if (findings.OcrBatchingReads == 0)
+        {
+            findings.Violations.Add("no worker status showed the OCR models Ready with dynamic batching on");
+        }
+
+        foreach (var (worker, model) in findings.OcrBatchingOff)
+        {
+            findings.Violations.Add($"worker {worker} ran {model} without dynamic batching");
         }
 
         if (findings.PoisonDuplicates > 0)

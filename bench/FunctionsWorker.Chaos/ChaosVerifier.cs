@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 
@@ -132,6 +133,10 @@ internal sealed class ChaosVerifier(IReadOnlyList<SentMessage> sent, QueueClient
             else
             {
                 findings.ResultsUnchanged++;
+                if (message.Kind == MessageFactory.OcrKind)
+                {
+                    await CheckOcrTextAsync(jobId, findings, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 
@@ -163,6 +168,20 @@ internal sealed class ChaosVerifier(IReadOnlyList<SentMessage> sent, QueueClient
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>Every text image has words on it: an OCR result without text means the models ran wrong under faults.</summary>
+    private async Task CheckOcrTextAsync(string jobId, ChaosFindings findings, CancellationToken cancellationToken)
+    {
+        var text = JsonNode.Parse((await results.DownloadAsync(jobId, cancellationToken).ConfigureAwait(false)).Content.ToString())?["result"]?["text"]?.GetValue<string>();
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            Violation(findings, $"ocr job {jobId}: result.json has no recognised text");
+        }
+        else
+        {
+            findings.OcrWithText++;
         }
     }
 

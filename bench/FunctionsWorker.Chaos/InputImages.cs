@@ -2,9 +2,21 @@ using SkiaSharp;
 
 namespace FunctionsWorker.Chaos;
 
-/// <summary>The inputs of the thumbnail jobs: a few sizes and formats, drawn once and uploaded to <c>inputs/chaos/</c>.</summary>
+/// <summary>
+/// The inputs: for thumbnail jobs a few sizes and formats drawn once, for OCR jobs the bench's committed text images;
+/// uploaded to <c>inputs/chaos/</c>.
+/// </summary>
 internal static class InputImages
 {
+    /// <summary>The bench's eight price tags (one line each, one size) and its receipt (many lines).</summary>
+    public static IReadOnlyList<(string Name, byte[] Content)> Text()
+    {
+        var images = Path.Combine(RepositoryPaths.Root, "bench", "images");
+        return [.. Directory.EnumerateFiles(Path.Combine(images, "tags"), "*.png").Append(Path.Combine(images, "receipt.png"))
+            .Order(StringComparer.Ordinal)
+            .Select(path => ("chaos/text/" + Path.GetFileName(path), File.ReadAllBytes(path)))];
+    }
+
     public static IReadOnlyList<(string Name, byte[] Content)> Make(bool includeLarge)
     {
         var list = new List<(string, byte[])>

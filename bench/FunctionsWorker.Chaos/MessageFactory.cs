@@ -5,11 +5,13 @@ using System.Text.Json.Nodes;
 namespace FunctionsWorker.Chaos;
 
 /// <summary>
-/// The mixed load: valid thumbnail and delay jobs with varied parameters, and one of each bad message shape a hostile
-/// or careless producer sends; every message carries a unique id so its poison copy and record can be found.
+/// The mixed load: valid thumbnail, OCR and delay jobs with varied parameters, and one of each bad message shape a
+/// hostile or careless producer sends; every message carries a unique id so its poison copy and record can be found.
 /// </summary>
-internal sealed class MessageFactory(Random random, IReadOnlyList<string> inputs, string runId)
+internal sealed class MessageFactory(Random random, ChaosSettings settings, IReadOnlyList<string> inputs, IReadOnlyList<string> textInputs, string runId)
 {
+    public const string OcrKind = "valid:ocr";
+
     public static readonly string[] BadKinds =
     [
         "malformed-json", "duplicate-keys", "lone-surrogate", "bad-base64", "unknown-pipeline",
@@ -18,11 +20,21 @@ internal sealed class MessageFactory(Random random, IReadOnlyList<string> inputs
 
     private int _next;
 
-    public SentMessage Valid(int maxDelayMs)
+    public SentMessage Valid()
     {
         var id = NextId("ok");
         JsonObject job;
-        if (random.NextDouble() < 0.6)
+        var pick = random.NextDouble();
+        if (pick < settings.OcrFraction)
+        {
+            // Small text images of one size (price tags) and a receipt: alike jobs that batching can merge, and a long one.
+            job = Job(id, "ocr", textInputs[random.Next(textInputs.Count)], new JsonObject
+            {
+                ["maxSide"] = new[] { 480, 960 }[random.Next(2)],
+                ["overlay"] = random.Next(2) == 0,
+            });
+        }
+        else if (pick < settings.OcrFraction + settings.ThumbnailFraction)
         {
             var formats = new[] { "png", "jpeg" };
             job = Job(id, "thumbnail", inputs[random.Next(inputs.Count)], new JsonObject
@@ -34,7 +46,7 @@ internal sealed class MessageFactory(Random random, IReadOnlyList<string> inputs
         }
         else
         {
-            job = Job(id, "delay", inputs[0], new JsonObject { ["ms"] = random.Next(0, maxDelayMs + 1) });
+            job = Job(id, "delay", inputs[0], new JsonObject { ["ms"] = random.Next(0, settings.MaxDelayMs + 1) });
         }
 
         return new SentMessage("valid:" + job["pipeline"]!.GetValue<string>(), id, Base64(job.ToJsonString()), valid: true);

@@ -22,6 +22,7 @@ chaos.SetAction(async (parse, cancellationToken) =>
         Seed = parse.GetValue(seed) ?? settings.Seed,
         ReportPath = parse.GetValue(report)?.FullName,
         CommandLine = "FunctionsWorker.Chaos " + string.Join(' ', args),
+        Invocation = Environment.GetEnvironmentVariable("CHAOS_COMMAND") is { Length: > 0 } command ? command : null,
     };
     return await new ChaosRunner(settings).RunAsync(cancellationToken);
 });

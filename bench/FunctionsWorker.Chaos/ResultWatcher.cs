@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 
 namespace FunctionsWorker.Chaos;
 
@@ -69,9 +70,12 @@ internal sealed class ResultWatcher(BlobContainerClient outputs, Func<bool> paus
 
     public async Task<(string ETag, string Sha256)> HashAsync(string jobId, CancellationToken cancellationToken = default)
     {
-        var content = (await outputs.GetBlobClient(jobId + "/result.json").DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value;
+        var content = await DownloadAsync(jobId, cancellationToken).ConfigureAwait(false);
         return (Normalize(content.Details.ETag.ToString()), Convert.ToHexString(SHA256.HashData(content.Content.ToMemory().Span)));
     }
+
+    public async Task<BlobDownloadResult> DownloadAsync(string jobId, CancellationToken cancellationToken = default) =>
+        (await outputs.GetBlobClient(jobId + "/result.json").DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value;
 
     // A listing gives the ETag quoted, a download unquoted: the same value either way.
     private static string Normalize(string? etag) => etag?.Trim('"') ?? string.Empty;

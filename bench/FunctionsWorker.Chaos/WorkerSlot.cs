@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json.Nodes;
 
 namespace FunctionsWorker.Chaos;
 
@@ -167,13 +168,25 @@ internal sealed class WorkerSlot : IAsyncDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["FunctionKey"] = FunctionKey,
         };
+        // The worker starts through /bin/sh, which drops variables whose names are not shell names (Models__ocr-det__Source):
+        // those go into local.settings.json in its content root, which the worker reads as app settings, as Functions does.
+        var values = new JsonObject();
         foreach (var (key, value) in _settings)
         {
-            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            var name = key.Replace(":", "__", StringComparison.Ordinal);
+            if (name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+            {
+                environment[name] = value;
+            }
+            else
+            {
+                values[name] = value;
+            }
         }
 
         var workingDirectory = Path.Combine(_directory, $"w{Slot}");
         Directory.CreateDirectory(workingDirectory);
+        File.WriteAllText(Path.Combine(workingDirectory, "local.settings.json"), new JsonObject { ["IsEncrypted"] = false, ["Values"] = values }.ToJsonString());
         var log = Path.Combine(_directory, $"w{Slot}.{number}.log");
         var process = ChildProcess.Start("dotnet", [RepositoryPaths.WorkerDll], environment, log, workingDirectory);
         lock (_incarnations)
