@@ -16,6 +16,8 @@ public sealed partial class ArchitectureTests
     [
         ["Errors"],
         ["Configuration"],
+        // Background loops' plumbing and the worker's live state: peers that every folder above reports to.
+        ["Background", "State"],
         ["Health"],
         ["Telemetry"],
         ["Storage"],

@@ -3,11 +3,11 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using FunctionsWorker.Configuration;
 using FunctionsWorker.Errors;
-using FunctionsWorker.Health;
 using FunctionsWorker.Imaging;
 using FunctionsWorker.Pipelines;
 using FunctionsWorker.Storage;
 using FunctionsWorker.Telemetry;
+using FunctionsWorker.State;
 
 namespace FunctionsWorker.Jobs;
 
