@@ -20,24 +20,42 @@ public static partial class JobMessageParser
     /// </summary>
     public static JobMessage Parse(string body, JobRules rules)
     {
+        var (job, invalid, _, _) = ReadBody(body, rules);
+        return job ?? throw invalid!;
+    }
+
+    /// <summary>
+    /// The delivery with its body read once, for every later step: the job, or why the body is not one, and what a
+    /// body that fails validation still tells (a valid jobId, so its record is found by it; the trace context).
+    /// </summary>
+    public static JobDelivery Read(JobEnvelope envelope, JobRules rules)
+    {
+        var (job, invalid, jobId, traceParent) = ReadBody(envelope.Body, rules);
+        return new JobDelivery(envelope, job, invalid, jobId, traceParent);
+    }
+
+    private static (JobMessage? Job, InvalidJobException? Invalid, string? JobId, string? TraceParent) ReadBody(string body, JobRules rules)
+    {
+        JsonObject? root = null;
         try
         {
-            return ParseObject(body, rules);
+            root = JsonNode.Parse(WithoutByteOrderMark(body), documentOptions: DocumentOptions) as JsonObject
+                ?? throw new InvalidJobException("invalid-json", "The message body must be a JSON object.");
+            var job = ParseObject(root, rules);
+            return (job, null, job.JobId, job.TraceParent);
         }
-        catch (InvalidJobException)
+        catch (InvalidJobException ex)
         {
-            throw;
+            return (null, ex, ValidJobId(root), TraceParent(root));
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException or FormatException or InsufficientExecutionStackException)
+        catch (Exception ex) when (IsUnreadable(ex) || ex is FormatException)
         {
-            throw new InvalidJobException("invalid-json", $"The message body is not valid JSON: {Echo(ex.Message)}", ex);
+            return (null, new InvalidJobException("invalid-json", $"The message body is not valid JSON: {Echo(ex.Message)}", ex), ValidJobId(root), TraceParent(root));
         }
     }
 
-    private static JobMessage ParseObject(string body, JobRules rules)
+    private static JobMessage ParseObject(JsonObject root, JobRules rules)
     {
-        var root = JsonNode.Parse(WithoutByteOrderMark(body), documentOptions: DocumentOptions) as JsonObject
-            ?? throw new InvalidJobException("invalid-json", "The message body must be a JSON object.");
         var pipelines = rules.Pipelines;
 
         var jobId = RequiredString(root, "jobId");
@@ -110,20 +128,17 @@ public static partial class JobMessageParser
     /// The body's top-level <c>traceparent</c> when it is a valid W3C trace context, else null: tracing is optional,
     /// so a missing, malformed or non-string value never fails a job.
     /// </summary>
-    public static string? TryReadTraceParent(string body)
+    private static string? TraceParent(JsonObject? root)
     {
         try
         {
-            return JsonNode.Parse(WithoutByteOrderMark(body), documentOptions: DocumentOptions) is JsonObject root ? TraceParent(root) : null;
+            return root?["traceparent"] is JsonValue value && value.TryGetValue(out string? text) && ActivityContext.TryParse(text, null, out _) ? text : null;
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException or InsufficientExecutionStackException)
+        catch (Exception ex) when (IsUnreadable(ex))
         {
             return null;
         }
     }
-
-    private static string? TraceParent(JsonObject root) =>
-        root["traceparent"] is JsonValue value && value.TryGetValue(out string? text) && ActivityContext.TryParse(text, null, out _) ? text : null;
 
     public static bool IsValidJobId(string jobId) => JobIdPattern().IsMatch(jobId);
 
@@ -132,16 +147,29 @@ public static partial class JobMessageParser
     {
         try
         {
-            return JsonNode.Parse(WithoutByteOrderMark(body), documentOptions: DocumentOptions) is JsonObject root && root["jobId"] is JsonValue value &&
-                   value.TryGetValue(out string? jobId) && IsValidJobId(jobId)
-                ? jobId
-                : null;
+            return ValidJobId(JsonNode.Parse(WithoutByteOrderMark(body), documentOptions: DocumentOptions) as JsonObject);
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException or InsufficientExecutionStackException)
+        catch (Exception ex) when (IsUnreadable(ex))
         {
             return null;
         }
     }
+
+    private static string? ValidJobId(JsonObject? root)
+    {
+        try
+        {
+            return root?["jobId"] is JsonValue value && value.TryGetValue(out string? jobId) && IsValidJobId(jobId) ? jobId : null;
+        }
+        catch (Exception ex) when (IsUnreadable(ex))
+        {
+            return null;
+        }
+    }
+
+    // What reading a producer's JSON may throw besides InvalidJobException.
+    private static bool IsUnreadable(Exception ex) =>
+        ex is JsonException or InvalidOperationException or ArgumentException or InsufficientExecutionStackException;
 
     // Azure tools may write a UTF-8 byte-order mark before the JSON.
     private static string WithoutByteOrderMark(string body) => body.StartsWith('\uFEFF') ? body[1..] : body;
