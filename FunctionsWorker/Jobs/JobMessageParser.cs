@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using FunctionsWorker.Errors;
+using FunctionsWorker.Schema;
 using FunctionsWorker.Storage;
 
 namespace FunctionsWorker.Jobs;
 
 /// <summary>Turns a message body into a <see cref="JobMessage"/>, or an <see cref="InvalidJobException"/> that says what is wrong.</summary>
-public static partial class JobMessageParser
+public static class JobMessageParser
 {
     private const int MaxEcho = 80;
 
@@ -59,9 +59,9 @@ public static partial class JobMessageParser
         var pipelines = rules.Pipelines;
 
         var jobId = RequiredString(root, "jobId");
-        if (!IsValidJobId(jobId))
+        if (!JobIdRule.IsValid(jobId))
         {
-            throw new InvalidJobException("invalid-job-id", $"jobId '{Echo(jobId)}' must be 1-64 characters of A-Z, a-z, 0-9, '_' and '-'.");
+            throw new InvalidJobException("invalid-job-id", $"jobId '{Echo(jobId)}' must be {JobIdRule.Description}.");
         }
 
         var pipeline = RequiredString(root, "pipeline");
@@ -140,8 +140,6 @@ public static partial class JobMessageParser
         }
     }
 
-    public static bool IsValidJobId(string jobId) => JobIdPattern().IsMatch(jobId);
-
     /// <summary>The jobId of a message that failed validation, when it has a valid one, so its record is found by jobId.</summary>
     public static string? TryReadJobId(string body)
     {
@@ -159,7 +157,7 @@ public static partial class JobMessageParser
     {
         try
         {
-            return root?["jobId"] is JsonValue value && value.TryGetValue(out string? jobId) && IsValidJobId(jobId) ? jobId : null;
+            return root?["jobId"] is JsonValue value && value.TryGetValue(out string? jobId) && JobIdRule.IsValid(jobId) ? jobId : null;
         }
         catch (Exception ex) when (IsUnreadable(ex))
         {
@@ -242,8 +240,4 @@ public static partial class JobMessageParser
     // Error messages echo user input: short, so a 64 KiB value cannot bloat the job record, and escaped, so a newline
     // or terminal escape in it cannot forge a log line or drive an operator's terminal.
     private static string Echo(string value) => EchoText.Escape(value.Length <= MaxEcho ? value : value[..MaxEcho] + $"… ({value.Length} chars)");
-
-    // \A and \z: $ would also match before a final newline, which storage then rejects.
-    [GeneratedRegex(@"\A[A-Za-z0-9_-]{1,64}\z")]
-    private static partial Regex JobIdPattern();
 }
