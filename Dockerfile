@@ -9,6 +9,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev &
 WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props FunctionsWorker.sln host.json ./
 COPY FunctionsWorker/ FunctionsWorker/
+COPY FunctionsWorker.Schema/ FunctionsWorker.Schema/
 # Any new trim or AOT warning fails this step (FunctionsWorker.csproj). ONNX Runtime's native libraries come from its
 # NuGet package into the publish output: libonnxruntime.so, and in the GPU flavour libonnxruntime_providers_cuda.so and
 # libonnxruntime_providers_shared.so beside it, where ONNX Runtime loads the CUDA provider from. The image needs

@@ -1,16 +1,13 @@
-using System.Text.RegularExpressions;
+using FunctionsWorker.Schema;
 
 namespace FunctionsWorker.Cli;
 
-/// <summary>The worker's job id rule: 1-64 characters of <c>[A-Za-z0-9_-]</c>.</summary>
-internal static partial class JobIds
+/// <summary>Job ids as the worker takes them (<see cref="JobIdRule"/>).</summary>
+internal static class JobIds
 {
     public static string New() => Guid.NewGuid().ToString("N");
 
-    public static string Validate(string jobId) => Valid().IsMatch(jobId)
+    public static string Validate(string jobId) => JobIdRule.IsValid(jobId)
         ? jobId
-        : throw CliException.BadInput($"job id '{jobId}' must be 1-64 characters of A-Z, a-z, 0-9, '_' or '-'.");
-
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
-    private static partial Regex Valid();
+        : throw CliException.BadInput($"job id '{jobId}' must be {JobIdRule.Description}.");
 }

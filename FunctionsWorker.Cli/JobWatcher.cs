@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using static FunctionsWorker.Schema.JobRecordColumns;
 
 namespace FunctionsWorker.Cli;
 
@@ -27,9 +28,9 @@ internal sealed class JobWatcher(TableClient records, BlobClient result, Reporte
             var record = await GetRecordAsync(jobId, cancellationToken);
             if (record is not null)
             {
-                var state = record.GetString("State") ?? "Running";
+                var state = record.GetString(State) ?? "Running";
                 var progress = Progress(record);
-                var key = $"{state}|{record.GetInt64("Attempt")}|{progress}|{record.GetBoolean("CancelRequested")}";
+                var key = $"{state}|{record.GetInt64(Attempt)}|{progress}|{record.GetBoolean(CancelRequested)}";
                 if (key != reported && state != "Succeeded")
                 {
                     reported = key;
@@ -82,18 +83,18 @@ internal sealed class JobWatcher(TableClient records, BlobClient result, Reporte
     /// <c>stage 40% message</c>; null when the pipeline reported none.
     /// </summary>
     public static string? Progress(TableEntity? record) =>
-        HumanFormat.Progress(record?.GetString("ProgressStage"), record?.GetDouble("ProgressFraction"), record?.GetString("ProgressMessage"));
+        HumanFormat.Progress(record?.GetString(ProgressStage), record?.GetDouble(ProgressFraction), record?.GetString(ProgressMessage));
 
     private void Report(string jobId, string state, TableEntity? record, TimeSpan elapsed)
     {
-        var attempt = record?.GetInt64("Attempt");
-        var errorType = record?.GetString("ErrorType");
-        var errorMessage = record?.GetString("ErrorMessage");
+        var attempt = record?.GetInt64(Attempt);
+        var errorType = record?.GetString(ErrorType);
+        var errorMessage = record?.GetString(ErrorMessage);
         var progress = state == "Running" ? Progress(record) : null;
-        var cancelRequested = record?.GetBoolean("CancelRequested") == true;
+        var cancelRequested = record?.GetBoolean(CancelRequested) == true;
         var text = state switch
         {
-            "Running" => $"job {jobId}: running (attempt {attempt}, worker {record?.GetString("WorkerId")})" +
+            "Running" => $"job {jobId}: running (attempt {attempt}, worker {record?.GetString(WorkerId)})" +
                 (progress is null ? "" : $", {progress}") + (cancelRequested ? ", cancellation requested" : ""),
             "Succeeded" => $"job {jobId}: succeeded after {elapsed.TotalSeconds:F1} s",
             "Cancelled" => $"job {jobId}: cancelled" + (attempt is > 0 ? $" during attempt {attempt}" : " before it ran"),
@@ -102,16 +103,16 @@ internal sealed class JobWatcher(TableClient records, BlobClient result, Reporte
         };
         reporter.Event(text, new JsonObject
         {
-            ["jobId"] = jobId,
-            ["state"] = state,
-            ["attempt"] = attempt,
-            ["workerId"] = record?.GetString("WorkerId"),
-            ["progressStage"] = state == "Running" ? record?.GetString("ProgressStage") : null,
-            ["progressFraction"] = state == "Running" ? record?.GetDouble("ProgressFraction") : null,
-            ["progressMessage"] = state == "Running" ? record?.GetString("ProgressMessage") : null,
-            ["cancelRequested"] = cancelRequested,
-            ["errorType"] = errorType,
-            ["errorMessage"] = errorMessage,
+            [JsonName(JobId)] = jobId,
+            [JsonName(State)] = state,
+            [JsonName(Attempt)] = attempt,
+            [JsonName(WorkerId)] = record?.GetString(WorkerId),
+            [JsonName(ProgressStage)] = state == "Running" ? record?.GetString(ProgressStage) : null,
+            [JsonName(ProgressFraction)] = state == "Running" ? record?.GetDouble(ProgressFraction) : null,
+            [JsonName(ProgressMessage)] = state == "Running" ? record?.GetString(ProgressMessage) : null,
+            [JsonName(CancelRequested)] = cancelRequested,
+            [JsonName(ErrorType)] = errorType,
+            [JsonName(ErrorMessage)] = errorMessage,
             ["elapsedMs"] = (long)elapsed.TotalMilliseconds,
         });
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using static FunctionsWorker.Schema.JobRecordColumns;
 
 namespace FunctionsWorker.Cli;
 
@@ -135,23 +136,23 @@ internal static partial class JobsCommand
         var table = new TextTable("JOB", "PIPELINE", "STATE", "ATTEMPT", "STARTED", "DURATION", "DETAIL");
         foreach (var job in jobs)
         {
-            var stateText = HumanFormat.Text(job?["state"]);
+            var stateText = HumanFormat.Text(job?[JsonName(State)]);
             var detail = stateText switch
             {
-                "Running" when job?["cancelRequested"]?.GetValue<bool>() == true => "cancellation requested",
+                "Running" when job?[JsonName(CancelRequested)]?.GetValue<bool>() == true => "cancellation requested",
                 "Running" => HumanFormat.Progress(
-                    HumanFormat.Text(job?["progressStage"]),
-                    job?["progressFraction"] is JsonValue fraction && fraction.TryGetValue(out double done) ? done : null,
-                    HumanFormat.Text(job?["progressMessage"])),
-                _ => HumanFormat.Error(job?["errorType"], job?["errorMessage"]),
+                    HumanFormat.Text(job?[JsonName(ProgressStage)]),
+                    job?[JsonName(ProgressFraction)] is JsonValue fraction && fraction.TryGetValue(out double done) ? done : null,
+                    HumanFormat.Text(job?[JsonName(ProgressMessage)])),
+                _ => HumanFormat.Error(job?[JsonName(ErrorType)], job?[JsonName(ErrorMessage)]),
             };
             table.Add(
-                HumanFormat.Text(job?["jobId"]),
-                HumanFormat.Text(job?["pipeline"]),
+                HumanFormat.Text(job?[JsonName(JobId)]),
+                HumanFormat.Text(job?[JsonName(Pipeline)]),
                 stateText,
-                HumanFormat.Text(job?["attempt"]),
-                HumanFormat.Time(job?["startedAt"]),
-                HumanFormat.Milliseconds(job?["durationMs"]),
+                HumanFormat.Text(job?[JsonName(Attempt)]),
+                HumanFormat.Time(job?[JsonName(StartedAt)]),
+                HumanFormat.Milliseconds(job?[JsonName(DurationMs)]),
                 detail);
         }
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FunctionsWorker.Schema;
 
 namespace FunctionsWorker.Cli;
 
@@ -20,7 +21,7 @@ internal static class SubmitCommand
         var file = new Option<FileInfo>("--file") { Description = "Input file, uploaded to <input-container>/<jobId>/<name>.", Required = true };
         file.AcceptExistingOnly();
         var parameters = new Option<string[]>("--param") { Description = "A job parameter as key=value (JSON value or string); repeat for more." };
-        var jobId = new Option<string?>("--job-id") { Description = "Job id, 1-64 of [A-Za-z0-9_-] [default: a new GUID]." };
+        var jobId = new Option<string?>("--job-id") { Description = $"Job id, {JobIdRule.Description} [default: a new GUID]." };
         var wait = new Option<int>("--wait")
         {
             Description = "Seconds to wait for the outcome; 0 prints the job id and returns at once.",

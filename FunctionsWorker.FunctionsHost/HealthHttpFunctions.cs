@@ -3,6 +3,7 @@ using FunctionsWorker.Triggers.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
+using FunctionsWorker.State;
 
 namespace FunctionsWorker.FunctionsHost;
 

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
-using FunctionsWorker.Health;
 using FunctionsWorker.Jobs;
 using FunctionsWorker.Triggers.Queue;
 using Microsoft.Azure.Functions.Worker;
+using FunctionsWorker.State;
 
 namespace FunctionsWorker.FunctionsHost;
 

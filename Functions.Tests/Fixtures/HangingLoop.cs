@@ -1,5 +1,5 @@
-using FunctionsWorker.Health;
 using Microsoft.Extensions.Hosting;
+using FunctionsWorker.State;
 
 namespace Functions.Tests.Fixtures;
 

@@ -29,8 +29,19 @@ public sealed class ScriptedJobRunner : IJobRunner
 
     public Task PrepareAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task<JobOutcome> RunAsync(JobEnvelope envelope, CancellationToken cancellationToken)
+    /// <summary>Every envelope whose body the trigger had read.</summary>
+    public ConcurrentQueue<JobEnvelope> Reads { get; } = new();
+
+    // The body is the script's key, never parsed.
+    JobDelivery IJobRunner.Read(JobEnvelope envelope)
     {
+        Reads.Enqueue(envelope);
+        return new(envelope, null, null, null, null);
+    }
+
+    public async Task<JobOutcome> RunAsync(JobDelivery delivery, CancellationToken cancellationToken)
+    {
+        var envelope = delivery.Envelope;
         if (envelope.Refusal is { } refusal)
         {
             Rejected.Enqueue((envelope, refusal.ErrorType));
@@ -54,10 +65,10 @@ public sealed class ScriptedJobRunner : IJobRunner
         return _outcomes.TryGetValue(envelope.Body, out var outcome) ? outcome(envelope) : Succeeded(envelope);
     }
 
-    public JobOutcome Reject(JobEnvelope envelope, WorkerException reason)
+    public JobOutcome Reject(JobDelivery delivery, WorkerException reason)
     {
-        Rejected.Enqueue((envelope, reason.ErrorType));
-        return JobOutcome.Failed(Record(envelope), null, reason);
+        Rejected.Enqueue((delivery.Envelope, reason.ErrorType));
+        return JobOutcome.Failed(Record(delivery.Envelope), null, reason);
     }
 
     /// <summary>When set, record writes fail as a table outage would.</summary>

@@ -1,8 +1,8 @@
 using Functions.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
-using FunctionsWorker.Health;
 using FunctionsWorker.Pipelines;
 using FunctionsWorker.Triggers.Queue;
+using FunctionsWorker.State;
 
 namespace Functions.Tests.Integration;
 

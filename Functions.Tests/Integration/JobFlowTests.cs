@@ -8,6 +8,7 @@ using FunctionsWorker.Errors;
 using FunctionsWorker.Health;
 using FunctionsWorker.Pipelines;
 using FunctionsWorker.Triggers.Queue;
+using FunctionsWorker.State;
 
 namespace Functions.Tests.Integration;
 

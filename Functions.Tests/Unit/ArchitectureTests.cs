@@ -14,8 +14,12 @@ public sealed partial class ArchitectureTests
     /// <summary>Bottom first. Folders on one line are peers: neither may use the other.</summary>
     private static readonly string[][] Layers =
     [
+        // The project FunctionsWorker.Schema, which the CLI shares: below every folder, it uses none.
+        ["Schema"],
         ["Errors"],
         ["Configuration"],
+        // Background loops' plumbing and the worker's live state: peers that every folder above reports to.
+        ["Background", "State"],
         ["Health"],
         ["Telemetry"],
         ["Storage"],
@@ -240,7 +244,10 @@ public sealed partial class ArchitectureTests
         ("Jobs", "namespace FunctionsWorker.Jobs; internal sealed partial class JobProcessor { } internal static partial class Log { }"),
     ]);
 
-    private static string[] KnownFolders() => [.. WorkerFiles.Value.Select(FolderOf).Distinct(StringComparer.Ordinal)];
+    private static string[] KnownFolders() => [.. WorkerFiles.Value.Select(FolderOf).Distinct(StringComparer.Ordinal), .. SharedProjects];
+
+    /// <summary>Projects beside the worker whose namespaces are layers of their own (FunctionsWorker.Schema).</summary>
+    private static readonly string[] SharedProjects = ["Schema"];
 
     private static string FolderOf(string file) => (Path.GetDirectoryName(file) ?? string.Empty).Replace(Path.DirectorySeparatorChar, '.');
 

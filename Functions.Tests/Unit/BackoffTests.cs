@@ -2,6 +2,8 @@ using Microsoft.Extensions.Time.Testing;
 using FunctionsWorker.Configuration;
 using FunctionsWorker.Health;
 using FunctionsWorker.Triggers.Queue;
+using FunctionsWorker.State;
+using FunctionsWorker.Background;
 
 namespace Functions.Tests.Unit;
 

@@ -18,11 +18,15 @@ public sealed class JobMessageTraceParentTests
         $$"""{ "jobId": "t1", "pipeline": "thumbnail", "input": { "container": "inputs", "blob": "a.png" }, "traceparent": {{traceParent}} }""";
 
     [Fact]
+    public void InvalidJob_StillExposesAValidTraceParent_ForTheJobsSpan() =>
+        Assert.Equal(Valid, TraceParentOf($$"""{ "jobId": "t1", "pipeline": "unknown", "traceparent": "{{Valid}}" }"""));
+
+    [Fact]
     public void Valid_IsExposed_AndLeavesTheContentHashAlone()
     {
         var job = JobMessageParser.Parse(Body($"\"{Valid}\""), Rules);
         Assert.Equal(Valid, job.TraceParent);
-        Assert.Equal(Valid, JobMessageParser.TryReadTraceParent(Body($"\"{Valid}\"")));
+        Assert.Equal(Valid, TraceParentOf(Body($"\"{Valid}\"")));
         Assert.Equal(JobMessageParser.Parse(Body("null"), Rules).ContentHash(), job.ContentHash());
     }
 
@@ -36,7 +40,7 @@ public sealed class JobMessageTraceParentTests
     {
         var job = JobMessageParser.Parse(Body(traceParent), Rules);
         Assert.Null(job.TraceParent);
-        Assert.Null(JobMessageParser.TryReadTraceParent(Body(traceParent)));
+        Assert.Null(TraceParentOf(Body(traceParent)));
     }
 
     [Fact]
@@ -44,6 +48,8 @@ public sealed class JobMessageTraceParentTests
     {
         var job = JobMessageParser.Parse("""{ "jobId": "t1", "pipeline": "thumbnail", "input": { "container": "inputs", "blob": "a.png" } }""", Rules);
         Assert.Null(job.TraceParent);
-        Assert.Null(JobMessageParser.TryReadTraceParent("not json"));
+        Assert.Null(TraceParentOf("not json"));
     }
+
+    private static string? TraceParentOf(string body) => JobMessageParser.Read(new JobEnvelope("m1", body, 1, null), Rules).TraceParent;
 }

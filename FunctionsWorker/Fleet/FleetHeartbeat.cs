@@ -3,6 +3,7 @@ using FunctionsWorker.Health;
 using FunctionsWorker.Inference;
 using FunctionsWorker.Storage;
 using Microsoft.Extensions.Options;
+using FunctionsWorker.State;
 
 namespace FunctionsWorker.Fleet;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using FunctionsWorker.Health;
+using FunctionsWorker.Background;
 
 namespace FunctionsWorker.Fleet;
 

@@ -1,6 +1,6 @@
 namespace FunctionsWorker.Health;
 
-/// <summary>Warm-up and background-service log lines.</summary>
+/// <summary>Warm-up log lines.</summary>
 internal static partial class Log
 {
     [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "Warm-up {Task} failed (attempt {Attempt}), retrying in {Delay}: {Error}")]
@@ -8,7 +8,4 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Warm-up complete ({Count} tasks): the listener may fetch")]
     public static partial void WarmupComplete(ILogger logger, int count);
-
-    [LoggerMessage(EventId = 20, Level = LogLevel.Critical, Message = "Background service {Service} failed")]
-    public static partial void BackgroundServiceFaulted(ILogger logger, string service, Exception exception);
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 using FunctionsWorker.Errors;
+using FunctionsWorker.State;
+using FunctionsWorker.Background;
 
 namespace FunctionsWorker.Health;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using FunctionsWorker.Configuration;
+using FunctionsWorker.State;
 
 namespace FunctionsWorker.Health;
 

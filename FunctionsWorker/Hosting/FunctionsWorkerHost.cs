@@ -16,6 +16,8 @@ using FunctionsWorker.Triggers.Http;
 using FunctionsWorker.Triggers.Queue;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
+using FunctionsWorker.State;
+using FunctionsWorker.Background;
 
 namespace FunctionsWorker.Hosting;
 
@@ -130,6 +132,7 @@ public static class FunctionsWorkerHost
         // Bottom to top, as the folders depend on each other (README, Architecture).
         builder.Services
             .AddWorkerOptions()
+            .AddWorkerState()
             .AddWorkerHealth()
             .AddWorkerStorage()
             .AddImaging();

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using FunctionsWorker.Health;
 using FunctionsWorker.Telemetry;
+using FunctionsWorker.Background;
 
 namespace FunctionsWorker.Inference;
 

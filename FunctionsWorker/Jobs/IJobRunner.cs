@@ -1,6 +1,5 @@
 using FunctionsWorker.Errors;
 
-
 namespace FunctionsWorker.Jobs;
 
 /// <summary>
@@ -12,11 +11,14 @@ public interface IJobRunner
     /// <summary>Makes sure the record store exists (called when the trigger connects).</summary>
     Task PrepareAsync(CancellationToken cancellationToken);
 
-    /// <summary>Parses, validates and runs one delivery; never throws for anything the job or its producer did wrong.</summary>
-    Task<JobOutcome> RunAsync(JobEnvelope envelope, CancellationToken cancellationToken);
+    /// <summary>Reads a delivery's body, once: every later step gets the <see cref="JobDelivery"/>, never the text again.</summary>
+    JobDelivery Read(JobEnvelope envelope);
 
-    /// <summary>The outcome of a delivery the trigger refuses to run (unreadable body, delivered too often).</summary>
-    JobOutcome Reject(JobEnvelope envelope, WorkerException reason);
+    /// <summary>Validates, claims and runs one delivery; never throws for anything the job or its producer did wrong.</summary>
+    Task<JobOutcome> RunAsync(JobDelivery delivery, CancellationToken cancellationToken);
+
+    /// <summary>The outcome of a delivery the trigger refuses to run (an unreadable body).</summary>
+    JobOutcome Reject(JobDelivery delivery, WorkerException reason);
 
     /// <summary>
     /// Records the state a failed, cancelled or interrupted attempt ends in; returns the key of the record written, or

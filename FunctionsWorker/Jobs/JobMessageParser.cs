@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using FunctionsWorker.Errors;
+using FunctionsWorker.Schema;
 using FunctionsWorker.Storage;
 
 namespace FunctionsWorker.Jobs;
 
 /// <summary>Turns a message body into a <see cref="JobMessage"/>, or an <see cref="InvalidJobException"/> that says what is wrong.</summary>
-public static partial class JobMessageParser
+public static class JobMessageParser
 {
     private const int MaxEcho = 80;
 
@@ -20,30 +20,48 @@ public static partial class JobMessageParser
     /// </summary>
     public static JobMessage Parse(string body, JobRules rules)
     {
+        var (job, invalid, _, _) = ReadBody(body, rules);
+        return job ?? throw invalid!;
+    }
+
+    /// <summary>
+    /// The delivery with its body read once, for every later step: the job, or why the body is not one, and what a
+    /// body that fails validation still tells (a valid jobId, so its record is found by it; the trace context).
+    /// </summary>
+    public static JobDelivery Read(JobEnvelope envelope, JobRules rules)
+    {
+        var (job, invalid, jobId, traceParent) = ReadBody(envelope.Body, rules);
+        return new JobDelivery(envelope, job, invalid, jobId, traceParent);
+    }
+
+    private static (JobMessage? Job, InvalidJobException? Invalid, string? JobId, string? TraceParent) ReadBody(string body, JobRules rules)
+    {
+        JsonObject? root = null;
         try
         {
-            return ParseObject(body, rules);
+            root = JsonNode.Parse(WithoutByteOrderMark(body), documentOptions: DocumentOptions) as JsonObject
+                ?? throw new InvalidJobException("invalid-json", "The message body must be a JSON object.");
+            var job = ParseObject(root, rules);
+            return (job, null, job.JobId, job.TraceParent);
         }
-        catch (InvalidJobException)
+        catch (InvalidJobException ex)
         {
-            throw;
+            return (null, ex, ValidJobId(root), TraceParent(root));
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException or FormatException or InsufficientExecutionStackException)
+        catch (Exception ex) when (IsUnreadable(ex) || ex is FormatException)
         {
-            throw new InvalidJobException("invalid-json", $"The message body is not valid JSON: {Echo(ex.Message)}", ex);
+            return (null, new InvalidJobException("invalid-json", $"The message body is not valid JSON: {Echo(ex.Message)}", ex), ValidJobId(root), TraceParent(root));
         }
     }
 
-    private static JobMessage ParseObject(string body, JobRules rules)
+    private static JobMessage ParseObject(JsonObject root, JobRules rules)
     {
-        var root = JsonNode.Parse(WithoutByteOrderMark(body), documentOptions: DocumentOptions) as JsonObject
-            ?? throw new InvalidJobException("invalid-json", "The message body must be a JSON object.");
         var pipelines = rules.Pipelines;
 
         var jobId = RequiredString(root, "jobId");
-        if (!IsValidJobId(jobId))
+        if (!JobIdRule.IsValid(jobId))
         {
-            throw new InvalidJobException("invalid-job-id", $"jobId '{Echo(jobId)}' must be 1-64 characters of A-Z, a-z, 0-9, '_' and '-'.");
+            throw new InvalidJobException("invalid-job-id", $"jobId '{Echo(jobId)}' must be {JobIdRule.Description}.");
         }
 
         var pipeline = RequiredString(root, "pipeline");
@@ -110,38 +128,46 @@ public static partial class JobMessageParser
     /// The body's top-level <c>traceparent</c> when it is a valid W3C trace context, else null: tracing is optional,
     /// so a missing, malformed or non-string value never fails a job.
     /// </summary>
-    public static string? TryReadTraceParent(string body)
+    private static string? TraceParent(JsonObject? root)
     {
         try
         {
-            return JsonNode.Parse(WithoutByteOrderMark(body), documentOptions: DocumentOptions) is JsonObject root ? TraceParent(root) : null;
+            return root?["traceparent"] is JsonValue value && value.TryGetValue(out string? text) && ActivityContext.TryParse(text, null, out _) ? text : null;
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException or InsufficientExecutionStackException)
+        catch (Exception ex) when (IsUnreadable(ex))
         {
             return null;
         }
     }
-
-    private static string? TraceParent(JsonObject root) =>
-        root["traceparent"] is JsonValue value && value.TryGetValue(out string? text) && ActivityContext.TryParse(text, null, out _) ? text : null;
-
-    public static bool IsValidJobId(string jobId) => JobIdPattern().IsMatch(jobId);
 
     /// <summary>The jobId of a message that failed validation, when it has a valid one, so its record is found by jobId.</summary>
     public static string? TryReadJobId(string body)
     {
         try
         {
-            return JsonNode.Parse(WithoutByteOrderMark(body), documentOptions: DocumentOptions) is JsonObject root && root["jobId"] is JsonValue value &&
-                   value.TryGetValue(out string? jobId) && IsValidJobId(jobId)
-                ? jobId
-                : null;
+            return ValidJobId(JsonNode.Parse(WithoutByteOrderMark(body), documentOptions: DocumentOptions) as JsonObject);
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException or InsufficientExecutionStackException)
+        catch (Exception ex) when (IsUnreadable(ex))
         {
             return null;
         }
     }
+
+    private static string? ValidJobId(JsonObject? root)
+    {
+        try
+        {
+            return root?["jobId"] is JsonValue value && value.TryGetValue(out string? jobId) && JobIdRule.IsValid(jobId) ? jobId : null;
+        }
+        catch (Exception ex) when (IsUnreadable(ex))
+        {
+            return null;
+        }
+    }
+
+    // What reading a producer's JSON may throw besides InvalidJobException.
+    private static bool IsUnreadable(Exception ex) =>
+        ex is JsonException or InvalidOperationException or ArgumentException or InsufficientExecutionStackException;
 
     // Azure tools may write a UTF-8 byte-order mark before the JSON.
     private static string WithoutByteOrderMark(string body) => body.StartsWith('\uFEFF') ? body[1..] : body;
@@ -214,8 +240,4 @@ public static partial class JobMessageParser
     // Error messages echo user input: short, so a 64 KiB value cannot bloat the job record, and escaped, so a newline
     // or terminal escape in it cannot forge a log line or drive an operator's terminal.
     private static string Echo(string value) => EchoText.Escape(value.Length <= MaxEcho ? value : value[..MaxEcho] + $"… ({value.Length} chars)");
-
-    // \A and \z: $ would also match before a final newline, which storage then rejects.
-    [GeneratedRegex(@"\A[A-Za-z0-9_-]{1,64}\z")]
-    private static partial Regex JobIdPattern();
 }

@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using FunctionsWorker.Storage;
+using FunctionsWorker.Schema;
 
 namespace FunctionsWorker.Jobs;
 
@@ -148,8 +149,8 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
     /// </summary>
     public async Task MarkPoisonedAsync(string jobId, string poisonMessageId, CancellationToken cancellationToken)
     {
-        await MergeAsync(jobId, new Dictionary<string, object?> { ["PoisonMessageId"] = poisonMessageId }, cancellationToken).ConfigureAwait(false);
-        await _table.UpsertEntityAsync(new TableEntity(JobTimeIndex.PoisonPrefix + poisonMessageId, RowKey) { ["JobId"] = jobId }, TableUpdateMode.Replace,
+        await MergeAsync(jobId, new Dictionary<string, object?> { [JobRecordColumns.PoisonMessageId] = poisonMessageId }, cancellationToken).ConfigureAwait(false);
+        await _table.UpsertEntityAsync(new TableEntity(JobTimeIndex.PoisonPrefix + poisonMessageId, RowKey) { [JobRecordColumns.JobId] = jobId }, TableUpdateMode.Replace,
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -160,7 +161,7 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
         {
             var pointer = await _table.GetEntityIfExistsAsync<TableEntity>(JobTimeIndex.PoisonPrefix + poisonMessageId, RowKey, cancellationToken: cancellationToken)
                 .ConfigureAwait(false);
-            return pointer.HasValue && pointer.Value?.GetString("JobId") is { } jobId ? await GetAsync(jobId, cancellationToken).ConfigureAwait(false) : null;
+            return pointer.HasValue && pointer.Value?.GetString(JobRecordColumns.JobId) is { } jobId ? await GetAsync(jobId, cancellationToken).ConfigureAwait(false) : null;
         }
         catch (RequestFailedException ex) when (ex.IsMissingTarget())
         {
@@ -200,7 +201,7 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
     /// <summary>The record an index row stands for, or null when the row is stale (then it is deleted: the record moved on).</summary>
     private async Task<JobRecord?> CurrentAsync(TableEntity row, CancellationToken cancellationToken)
     {
-        var record = row.GetString("JobId") is { } jobId ? await GetAsync(jobId, cancellationToken).ConfigureAwait(false) : null;
+        var record = row.GetString(JobRecordColumns.JobId) is { } jobId ? await GetAsync(jobId, cancellationToken).ConfigureAwait(false) : null;
         if (record is not null && JobTimeIndex.IsCurrent(row, record))
         {
             return record;
@@ -213,7 +214,7 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
         catch (RequestFailedException ex)
         {
             // Another listing removed it first, or storage failed: either way the next listing tries again.
-            Log.IndexWriteFailed(logger, row.GetString("JobId") ?? row.RowKey, StorageErrors.Describe(ex));
+            Log.IndexWriteFailed(logger, row.GetString(JobRecordColumns.JobId) ?? row.RowKey, StorageErrors.Describe(ex));
         }
 
         return null;
@@ -221,58 +222,58 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
 
     private static TableEntity ToEntity(JobRecord r) => new(r.JobId, RowKey)
     {
-        ["Pipeline"] = r.Pipeline,
-        ["State"] = r.State.ToString(),
-        ["Attempt"] = r.Attempt,
-        ["MessageId"] = r.MessageId,
-        ["WorkerId"] = r.WorkerId,
-        ["EnqueuedAt"] = r.EnqueuedAt,
-        ["StartedAt"] = r.StartedAt,
-        ["CompletedAt"] = r.CompletedAt,
-        ["QueueWaitMs"] = r.QueueWaitMs,
-        ["DurationMs"] = r.DurationMs,
-        ["InputUri"] = r.InputUri,
-        ["OutputUri"] = r.OutputUri,
-        ["ErrorType"] = r.ErrorType,
-        ["ErrorMessage"] = r.ErrorMessage is { Length: > MaxErrorLength } e ? e[..MaxErrorLength] + "…" : r.ErrorMessage,
-        ["Permanent"] = r.Permanent,
-        ["ContentHash"] = r.ContentHash,
-        ["ProgressStage"] = r.ProgressStage,
-        ["ProgressFraction"] = r.ProgressFraction,
-        ["ProgressMessage"] = r.ProgressMessage,
-        ["CancelRequested"] = r.CancelRequested,
-        ["Replays"] = r.Replays,
-        ["PoisonMessageId"] = r.PoisonMessageId,
-        ["ReplayedPoisonMessageId"] = r.ReplayedPoisonMessageId,
-        ["Note"] = r.Note is { Length: > MaxErrorLength } n ? n[..MaxErrorLength] + "…" : r.Note,
+        [JobRecordColumns.Pipeline] = r.Pipeline,
+        [JobRecordColumns.State] = r.State.ToString(),
+        [JobRecordColumns.Attempt] = r.Attempt,
+        [JobRecordColumns.MessageId] = r.MessageId,
+        [JobRecordColumns.WorkerId] = r.WorkerId,
+        [JobRecordColumns.EnqueuedAt] = r.EnqueuedAt,
+        [JobRecordColumns.StartedAt] = r.StartedAt,
+        [JobRecordColumns.CompletedAt] = r.CompletedAt,
+        [JobRecordColumns.QueueWaitMs] = r.QueueWaitMs,
+        [JobRecordColumns.DurationMs] = r.DurationMs,
+        [JobRecordColumns.InputUri] = r.InputUri,
+        [JobRecordColumns.OutputUri] = r.OutputUri,
+        [JobRecordColumns.ErrorType] = r.ErrorType,
+        [JobRecordColumns.ErrorMessage] = r.ErrorMessage is { Length: > MaxErrorLength } e ? e[..MaxErrorLength] + "…" : r.ErrorMessage,
+        [JobRecordColumns.Permanent] = r.Permanent,
+        [JobRecordColumns.ContentHash] = r.ContentHash,
+        [JobRecordColumns.ProgressStage] = r.ProgressStage,
+        [JobRecordColumns.ProgressFraction] = r.ProgressFraction,
+        [JobRecordColumns.ProgressMessage] = r.ProgressMessage,
+        [JobRecordColumns.CancelRequested] = r.CancelRequested,
+        [JobRecordColumns.Replays] = r.Replays,
+        [JobRecordColumns.PoisonMessageId] = r.PoisonMessageId,
+        [JobRecordColumns.ReplayedPoisonMessageId] = r.ReplayedPoisonMessageId,
+        [JobRecordColumns.Note] = r.Note is { Length: > MaxErrorLength } n ? n[..MaxErrorLength] + "…" : r.Note,
     };
 
     private static JobRecord FromEntity(TableEntity e) => new()
     {
         JobId = e.PartitionKey,
-        Pipeline = e.GetString("Pipeline"),
-        State = Enum.TryParse<JobState>(e.GetString("State"), out var state) ? state : JobState.Running,
-        Attempt = e.GetInt64("Attempt") ?? 0,
-        MessageId = e.GetString("MessageId"),
-        WorkerId = e.GetString("WorkerId"),
-        EnqueuedAt = e.GetDateTimeOffset("EnqueuedAt"),
-        StartedAt = e.GetDateTimeOffset("StartedAt"),
-        CompletedAt = e.GetDateTimeOffset("CompletedAt"),
-        QueueWaitMs = e.GetInt64("QueueWaitMs"),
-        DurationMs = e.GetInt64("DurationMs"),
-        InputUri = e.GetString("InputUri"),
-        OutputUri = e.GetString("OutputUri"),
-        ErrorType = e.GetString("ErrorType"),
-        ErrorMessage = e.GetString("ErrorMessage"),
-        Permanent = e.GetBoolean("Permanent") ?? false,
-        ContentHash = e.GetString("ContentHash"),
-        ProgressStage = e.GetString("ProgressStage"),
-        ProgressFraction = e.GetDouble("ProgressFraction"),
-        ProgressMessage = e.GetString("ProgressMessage"),
-        CancelRequested = e.GetBoolean("CancelRequested") ?? false,
-        Replays = e.GetInt32("Replays") ?? 0,
-        PoisonMessageId = e.GetString("PoisonMessageId"),
-        ReplayedPoisonMessageId = e.GetString("ReplayedPoisonMessageId"),
-        Note = e.GetString("Note"),
+        Pipeline = e.GetString(JobRecordColumns.Pipeline),
+        State = Enum.TryParse<JobState>(e.GetString(JobRecordColumns.State), out var state) ? state : JobState.Running,
+        Attempt = e.GetInt64(JobRecordColumns.Attempt) ?? 0,
+        MessageId = e.GetString(JobRecordColumns.MessageId),
+        WorkerId = e.GetString(JobRecordColumns.WorkerId),
+        EnqueuedAt = e.GetDateTimeOffset(JobRecordColumns.EnqueuedAt),
+        StartedAt = e.GetDateTimeOffset(JobRecordColumns.StartedAt),
+        CompletedAt = e.GetDateTimeOffset(JobRecordColumns.CompletedAt),
+        QueueWaitMs = e.GetInt64(JobRecordColumns.QueueWaitMs),
+        DurationMs = e.GetInt64(JobRecordColumns.DurationMs),
+        InputUri = e.GetString(JobRecordColumns.InputUri),
+        OutputUri = e.GetString(JobRecordColumns.OutputUri),
+        ErrorType = e.GetString(JobRecordColumns.ErrorType),
+        ErrorMessage = e.GetString(JobRecordColumns.ErrorMessage),
+        Permanent = e.GetBoolean(JobRecordColumns.Permanent) ?? false,
+        ContentHash = e.GetString(JobRecordColumns.ContentHash),
+        ProgressStage = e.GetString(JobRecordColumns.ProgressStage),
+        ProgressFraction = e.GetDouble(JobRecordColumns.ProgressFraction),
+        ProgressMessage = e.GetString(JobRecordColumns.ProgressMessage),
+        CancelRequested = e.GetBoolean(JobRecordColumns.CancelRequested) ?? false,
+        Replays = e.GetInt32(JobRecordColumns.Replays) ?? 0,
+        PoisonMessageId = e.GetString(JobRecordColumns.PoisonMessageId),
+        ReplayedPoisonMessageId = e.GetString(JobRecordColumns.ReplayedPoisonMessageId),
+        Note = e.GetString(JobRecordColumns.Note),
     };
 }

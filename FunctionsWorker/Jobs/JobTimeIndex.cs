@@ -1,5 +1,6 @@
 using System.Globalization;
 using Azure.Data.Tables;
+using FunctionsWorker.Schema;
 
 namespace FunctionsWorker.Jobs;
 
@@ -28,9 +29,9 @@ internal static class JobTimeIndex
     public static TableEntity? ToEntity(JobRecord record) => ListedAt(record) is { } at
         ? new TableEntity(PartitionKey(at), RowKey(at, record.JobId))
         {
-            ["JobId"] = record.JobId,
-            ["State"] = record.State.ToString(),
-            ["Pipeline"] = record.Pipeline,
+            [JobRecordColumns.JobId] = record.JobId,
+            [JobRecordColumns.State] = record.State.ToString(),
+            [JobRecordColumns.Pipeline] = record.Pipeline,
             ["ListedAt"] = at,
         }
         : null;

@@ -1,5 +1,6 @@
 using FunctionsWorker.Pipelines;
 using FunctionsWorker.Storage;
+using FunctionsWorker.Schema;
 
 namespace FunctionsWorker.Jobs;
 
@@ -54,9 +55,9 @@ internal sealed class RecordProgress(JobRecordStore records, string jobId, TimeP
         {
             await records.MergeAsync(jobId, new Dictionary<string, object?>
             {
-                ["ProgressStage"] = value.Stage,
-                ["ProgressFraction"] = Math.Clamp(value.Fraction, 0, 1),
-                ["ProgressMessage"] = value.Message,
+                [JobRecordColumns.ProgressStage] = value.Stage,
+                [JobRecordColumns.ProgressFraction] = Math.Clamp(value.Fraction, 0, 1),
+                [JobRecordColumns.ProgressMessage] = value.Message,
             }, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (StorageErrors.IsStorageFailure(ex))

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using FunctionsWorker.Health;
+using FunctionsWorker.Background;
 
 namespace FunctionsWorker.Pipelines;
 

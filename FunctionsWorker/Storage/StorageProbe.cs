@@ -1,6 +1,6 @@
 using FunctionsWorker.Configuration;
-using FunctionsWorker.Health;
 using Microsoft.Extensions.Options;
+using FunctionsWorker.State;
 
 namespace FunctionsWorker.Storage;
 

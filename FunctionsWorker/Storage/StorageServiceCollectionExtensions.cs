@@ -1,10 +1,11 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using FunctionsWorker.Health;
+using FunctionsWorker.Background;
+using FunctionsWorker.Telemetry;
 
 namespace FunctionsWorker.Storage;
 
-/// <summary>Registers the storage settings, the process's clients and the job blob access.</summary>
+/// <summary>Registers the storage settings, the process's clients, the job blob access and the queue lengths (with their gauge).</summary>
 public static class StorageServiceCollectionExtensions
 {
     public static IServiceCollection AddWorkerStorage(this IServiceCollection services)
@@ -19,6 +20,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(provider => provider.GetRequiredService<StorageClients>().Blobs);
         services.TryAddSingleton<JobBlobs>();
         services.AddHostedServiceAfterListening<StorageProbe>();
+        services.TryAddSingleton<QueueLengths>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITelemetryGauge, QueueLengthGauge>());
         return services;
     }
 }

@@ -5,7 +5,8 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using FunctionsWorker.Health;
+using FunctionsWorker.State;
+using FunctionsWorker.Background;
 
 namespace FunctionsWorker.Telemetry;
 

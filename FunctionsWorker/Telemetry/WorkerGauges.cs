@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using FunctionsWorker.Health;
+using FunctionsWorker.State;
 
 namespace FunctionsWorker.Telemetry;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using FunctionsWorker.Health;
+using FunctionsWorker.State;
 
 namespace FunctionsWorker.Telemetry;
 

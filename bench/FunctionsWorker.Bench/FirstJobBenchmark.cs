@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using FunctionsWorker.Health;
 using FunctionsWorker.Pipelines;
 
 namespace FunctionsWorker.Bench;

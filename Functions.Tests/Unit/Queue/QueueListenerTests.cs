@@ -1,6 +1,5 @@
 using Functions.Tests.Fixtures;
 using FunctionsWorker.Configuration;
-using FunctionsWorker.Health;
 using FunctionsWorker.Storage;
 using FunctionsWorker.Triggers.Queue;
 using Microsoft.Extensions.FileProviders;
@@ -8,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using FunctionsWorker.State;
 
 namespace Functions.Tests.Unit.Queue;
 

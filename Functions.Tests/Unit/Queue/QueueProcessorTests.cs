@@ -82,6 +82,21 @@ public sealed class QueueProcessorTests
     }
 
     [Fact]
+    public async Task EveryDelivery_IsReadOnce_AndSettledOnce()
+    {
+        var jobs = _queues["jobs"];
+        jobs.Add("bad");
+        _jobs.Script("bad", e => ScriptedJobRunner.Failing(e, new InvalidJobException("invalid-json", "bad")));
+
+        await ProcessOneAsync(Processor(), jobs);
+        await Processor().ProcessHostedAsync(new JobEnvelope("h1", "bad", 1, null), CancellationToken.None);
+
+        Assert.Equal(["bad", "bad"], _jobs.Reads.Select(envelope => envelope.Body));
+        Assert.Equal(["bad", "bad"], _queues["jobs-poison"].Texts);
+        Assert.Equal(0, jobs.Count);
+    }
+
+    [Fact]
     public async Task Poison_IsWrittenWithoutExpiry()
     {
         var jobs = _queues["jobs"];

@@ -3,6 +3,7 @@ using Azure;
 using Microsoft.Extensions.Options;
 using FunctionsWorker.Health;
 using FunctionsWorker.Storage;
+using FunctionsWorker.State;
 
 namespace FunctionsWorker.Triggers.Http;
 

@@ -1,4 +1,4 @@
-using FunctionsWorker.Health;
+using FunctionsWorker.State;
 
 
 

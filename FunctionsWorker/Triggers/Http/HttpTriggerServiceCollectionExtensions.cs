@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using FunctionsWorker.Telemetry;
 
 namespace FunctionsWorker.Triggers.Http;
 
@@ -34,8 +33,6 @@ public static class HttpTriggerServiceCollectionExtensions
         services.TryAddSingleton<FunctionKeyFilter>();
         services.TryAddSingleton<AdminKeyFilter>();
         services.TryAddSingleton<ListLimitFilter>();
-        services.TryAddSingleton<QueueLengths>();
-        services.AddSingleton<ITelemetryGauge, QueueLengthGauge>();
         services.TryAddSingleton<FleetView>();
         services.TryAddSingleton<StatusReports>();
         services.TryAddSingleton<JobLists>();

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 using FunctionsWorker.Jobs;
+using FunctionsWorker.Schema;
 using FunctionsWorker.Storage;
 using FunctionsWorker.Triggers.Queue;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -67,7 +68,7 @@ public static class JobFunctions
 
     internal static async Task<IResult> GetJobAsync(string jobId, JobRecordStore records, FleetView fleet, CancellationToken cancellationToken)
     {
-        if (!JobMessageParser.IsValidJobId(jobId) && !jobId.StartsWith("msg-", StringComparison.Ordinal))
+        if (!JobIdRule.IsValid(jobId) && !jobId.StartsWith("msg-", StringComparison.Ordinal))
         {
             return NotFound(jobId);
         }
@@ -104,7 +105,7 @@ public static class JobFunctions
         string jobId, JobRecordStore records, IMessageQueues queues, IOptions<StorageOptions> storage, IOptions<QueuesOptions> encoding,
         TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!JobMessageParser.IsValidJobId(jobId))
+        if (!JobIdRule.IsValid(jobId))
         {
             return NotFound(jobId);
         }
@@ -120,7 +121,7 @@ public static class JobFunctions
                 case JobState.Cancelled:
                     return Accepted(jobId, JobState.Cancelled, "The job is cancelled.");
                 case not null:
-                    await records.MergeAsync(jobId, new Dictionary<string, object?> { ["CancelRequested"] = true }, cancellationToken).ConfigureAwait(false);
+                    await records.MergeAsync(jobId, new Dictionary<string, object?> { [JobRecordColumns.CancelRequested] = true }, cancellationToken).ConfigureAwait(false);
                     return Accepted(jobId, record.State, "Cancellation requested: the job stops at its next check, within half a lease.");
             }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using FunctionsWorker.Jobs;
+using FunctionsWorker.Storage;
 
 namespace FunctionsWorker.Triggers.Http;
 

@@ -1,3 +1,4 @@
+using FunctionsWorker.Storage;
 using FunctionsWorker.Triggers.Queue;
 
 namespace FunctionsWorker.Triggers.Http;

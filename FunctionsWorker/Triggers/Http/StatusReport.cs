@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using FunctionsWorker.Health;
+using FunctionsWorker.State;
 
 namespace FunctionsWorker.Triggers.Http;
 

@@ -3,6 +3,7 @@ using FunctionsWorker.Fleet;
 using FunctionsWorker.Health;
 using FunctionsWorker.Storage;
 using Microsoft.Extensions.Options;
+using FunctionsWorker.State;
 
 namespace FunctionsWorker.Triggers.Http;
 

@@ -2,6 +2,7 @@ using Azure;
 using FunctionsWorker.Jobs;
 using FunctionsWorker.Storage;
 using Microsoft.Extensions.Options;
+using FunctionsWorker.Schema;
 
 namespace FunctionsWorker.Triggers.Queue;
 
@@ -185,9 +186,9 @@ public sealed class PoisonQueueAdmin(IMessageQueues queues, JobRecordStore recor
         {
             return await records.MergeAsync(record.JobId, new Dictionary<string, object?>
             {
-                ["Replays"] = record.Replays + 1,
-                ["ReplayedPoisonMessageId"] = message.MessageId,
-                ["Note"] = $"Replayed from the poison queue at {time.GetUtcNow():O} (poison message {message.MessageId}).",
+                [JobRecordColumns.Replays] = record.Replays + 1,
+                [JobRecordColumns.ReplayedPoisonMessageId] = message.MessageId,
+                [JobRecordColumns.Note] = $"Replayed from the poison queue at {time.GetUtcNow():O} (poison message {message.MessageId}).",
             }, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (StorageErrors.IsStorageFailure(ex))

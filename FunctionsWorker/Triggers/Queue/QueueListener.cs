@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Options;
 using FunctionsWorker.Configuration;
 using FunctionsWorker.Errors;
-using FunctionsWorker.Health;
 using FunctionsWorker.Inference;
 using FunctionsWorker.Jobs;
 using FunctionsWorker.Storage;
+using FunctionsWorker.State;
+using FunctionsWorker.Background;
 
 namespace FunctionsWorker.Triggers.Queue;
 

@@ -35,18 +35,8 @@ public sealed class QueueProcessor(
     /// grace and a small margin are spent, so the record of a failure is still written while the host stops.</param>
     public async Task<JobOutcome> ProcessAsync(ReceivedMessage message, MessageLease lease, CancellationToken execution, CancellationToken settle = default)
     {
-        using var span = WorkerTelemetry.StartJob(TraceParentOf(message), message.MessageId, message.DequeueCount);
-        var outcome = await RunAsync(message, execution).ConfigureAwait(false);
-        var (fate, recordKey) = await ConcludeAsync(outcome, message.DequeueCount, settle).ConfigureAwait(false);
-        WorkerTelemetry.JobFinished(span, recordKey ?? outcome.Record.JobId, outcome.Job?.Pipeline, fate.State.ToString(), outcome.ErrorType, outcome.Record.DurationMs, outcome.Record.QueueWaitMs);
-        using (WorkerTelemetry.StartSpan("settle")?.SetTag("messaging.operation.name", fate.Kind.ToString().ToLowerInvariant()))
-        {
-            if (await SettleAsync(lease, fate, settle).ConfigureAwait(false) is { } poisonMessageId && recordKey is not null)
-            {
-                await jobs.MarkPoisonedAsync(recordKey, poisonMessageId, settle).ConfigureAwait(false);
-            }
-        }
-
+        var (delivery, rejection) = Receive(message);
+        var (outcome, _) = await HandleAsync(delivery, rejection, (fate, token) => SettleAsync(lease, fate, token), execution, settle).ConfigureAwait(false);
         return outcome;
     }
 
@@ -58,24 +48,36 @@ public sealed class QueueProcessor(
     /// </summary>
     public async Task<MessageFate> ProcessHostedAsync(JobEnvelope envelope, CancellationToken cancellationToken)
     {
-        using var span = WorkerTelemetry.StartJob(
-            WorkerTelemetry.Source.HasListeners() ? JobMessageParser.TryReadTraceParent(envelope.Body) : null, envelope.MessageId, envelope.DequeueCount);
-        var outcome = await jobs.RunAsync(envelope, cancellationToken).ConfigureAwait(false);
-        var (fate, recordKey) = await ConcludeAsync(outcome, envelope.DequeueCount, CancellationToken.None).ConfigureAwait(false);
+        // CancellationToken.None to settle, as in SettleAsync: a stop must not leave the job recorded poisoned with no poison message.
+        var (_, fate) = await HandleAsync(jobs.Read(envelope), null, (fate, _) => PoisonHostedAsync(envelope, fate), cancellationToken, CancellationToken.None)
+            .ConfigureAwait(false);
+        return fate;
+    }
+
+    /// <summary>
+    /// The one path of every delivery: runs its job (or rejects it), decides its fate, records it, replies, then
+    /// settles the message through <paramref name="settleMessage"/> (which returns the message's id in the poison
+    /// queue when it moved it there) and notes that id on the record.
+    /// </summary>
+    private async Task<(JobOutcome Outcome, MessageFate Fate)> HandleAsync(
+        JobDelivery delivery, WorkerException? rejection, Func<MessageFate, CancellationToken, Task<string?>> settleMessage,
+        CancellationToken execution, CancellationToken settle)
+    {
+        var envelope = delivery.Envelope;
+        // A rejected message's text was never decoded: its span has no producer.
+        using var span = WorkerTelemetry.StartJob(rejection is null ? delivery.TraceParent : null, envelope.MessageId, envelope.DequeueCount);
+        var outcome = rejection is null ? await jobs.RunAsync(delivery, execution).ConfigureAwait(false) : jobs.Reject(delivery, rejection);
+        var (fate, recordKey) = await ConcludeAsync(outcome, envelope.DequeueCount, settle).ConfigureAwait(false);
         WorkerTelemetry.JobFinished(span, recordKey ?? outcome.Record.JobId, outcome.Job?.Pipeline, fate.State.ToString(), outcome.ErrorType, outcome.Record.DurationMs, outcome.Record.QueueWaitMs);
-        if (fate.Kind == MessageFateKind.Poison)
+        using (WorkerTelemetry.StartSpan("settle")?.SetTag("messaging.operation.name", fate.Kind.ToString().ToLowerInvariant()))
         {
-            // CancellationToken.None, as in SettleAsync: a stop must not leave the job recorded poisoned with no poison message.
-            var poisonMessageId = await _poison!.SendAsync(_options.Encode(envelope.Body), workerOptions.Value.PoisonMessageTimeToLive, createIfMissing: true, CancellationToken.None)
-                .ConfigureAwait(false);
-            Log.MovedToPoison(logger, envelope.MessageId, envelope.DequeueCount, _poison.Name);
-            if (recordKey is not null)
+            if (await settleMessage(fate, settle).ConfigureAwait(false) is { } poisonMessageId && recordKey is not null)
             {
-                await jobs.MarkPoisonedAsync(recordKey, poisonMessageId, CancellationToken.None).ConfigureAwait(false);
+                await jobs.MarkPoisonedAsync(recordKey, poisonMessageId, settle).ConfigureAwait(false);
             }
         }
 
-        return fate;
+        return (outcome, fate);
     }
 
     /// <summary>Decides the fate of an attempt, records the state it ends in and sends the reply; returns the record's key.</summary>
@@ -103,18 +105,6 @@ public sealed class QueueProcessor(
         }
 
         return (fate, recordKey);
-    }
-
-    /// <summary>The producer's W3C trace context from the body, read only when someone listens to the worker's spans.</summary>
-    private string? TraceParentOf(ReceivedMessage message)
-    {
-        if (!WorkerTelemetry.Source.HasListeners())
-        {
-            return null;
-        }
-
-        // An undecodable message is rejected by RunAsync; its span simply has no producer.
-        return _options.TryDecode(message.Text, out var body) ? JobMessageParser.TryReadTraceParent(body) : null;
     }
 
     /// <summary>
@@ -147,7 +137,11 @@ public sealed class QueueProcessor(
         return fate;
     }
 
-    private async Task<JobOutcome> RunAsync(ReceivedMessage message, CancellationToken execution)
+    /// <summary>
+    /// The message as a delivery, its body read once; with the reason it may not run at all when its text is not in
+    /// the configured encoding.
+    /// </summary>
+    private (JobDelivery Delivery, WorkerException? Rejection) Receive(ReceivedMessage message)
     {
         string body;
         try
@@ -156,7 +150,7 @@ public sealed class QueueProcessor(
         }
         catch (Exception ex) when (ex is FormatException or DecoderFallbackException)
         {
-            return jobs.Reject(new JobEnvelope(message.MessageId, message.Text, message.DequeueCount, message.InsertedOn),
+            return (jobs.Read(new JobEnvelope(message.MessageId, message.Text, message.DequeueCount, message.InsertedOn)),
                 new InvalidJobException("invalid-base64",
                     "The message is not valid base64 (host.json extensions.queues.messageEncoding is 'base64'): " + ex.Message, ex));
         }
@@ -167,8 +161,7 @@ public sealed class QueueProcessor(
             ? new TransientJobException("max-dequeue-count-exceeded",
                 $"The message was dequeued {message.DequeueCount} times, more than maxDequeueCount ({_options.MaxDequeueCount}).")
             : null;
-        return await jobs.RunAsync(new JobEnvelope(message.MessageId, body, message.DequeueCount, message.InsertedOn, refusal), execution)
-            .ConfigureAwait(false);
+        return (jobs.Read(new JobEnvelope(message.MessageId, body, message.DequeueCount, message.InsertedOn, refusal)), null);
     }
 
     /// <summary>Sends the reply; false when storage refused it.</summary>
@@ -191,6 +184,23 @@ public sealed class QueueProcessor(
             Log.ReplyFailed(logger, outcome.Record.JobId, outcome.Record.MessageId ?? string.Empty, outcome.Record.Attempt, StorageErrors.Describe(ex));
             return false;
         }
+    }
+
+    /// <summary>
+    /// The part of a hosted delivery's fate the host leaves to the worker: a poisoned job's original text, encoded as
+    /// the host's queue holds it, goes to <c>&lt;queue&gt;-poison</c>; returns its id there.
+    /// </summary>
+    private async Task<string?> PoisonHostedAsync(JobEnvelope envelope, MessageFate fate)
+    {
+        if (fate.Kind != MessageFateKind.Poison)
+        {
+            return null;
+        }
+
+        var poisonMessageId = await _poison!.SendAsync(_options.Encode(envelope.Body), workerOptions.Value.PoisonMessageTimeToLive, createIfMissing: true, CancellationToken.None)
+            .ConfigureAwait(false);
+        Log.MovedToPoison(logger, envelope.MessageId, envelope.DequeueCount, _poison.Name);
+        return poisonMessageId;
     }
 
     /// <summary>Deletes, releases or poisons the message; returns its id in the poison queue when it was moved there.</summary>

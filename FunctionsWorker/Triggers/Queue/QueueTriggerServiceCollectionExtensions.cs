@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using FunctionsWorker.Health;
+using FunctionsWorker.Background;
 
 namespace FunctionsWorker.Triggers.Queue;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace FunctionsWorker.Health;
+namespace FunctionsWorker.Background;
 
 /// <summary>
 /// Starts <typeparamref name="TService"/> once the server listens. The host constructs every hosted service before it

@@ -1,4 +1,4 @@
-namespace FunctionsWorker.Health;
+namespace FunctionsWorker.Background;
 
 /// <summary>
 /// Doubling delays from a minimum up to a maximum with ±20% jitter, as the WebJobs queue listener backs off

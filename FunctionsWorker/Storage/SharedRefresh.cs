@@ -1,4 +1,4 @@
-namespace FunctionsWorker.Triggers.Http;
+namespace FunctionsWorker.Storage;
 
 /// <summary>
 /// A value read from storage at most once per <c>freshness</c> whatever the request rate, every caller sharing the one

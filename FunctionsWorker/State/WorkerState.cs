@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-namespace FunctionsWorker.Health;
+namespace FunctionsWorker.State;
 
 /// <summary>
 /// The worker's live state, shared by its loops and read by the HTTP triggers: warm-up, storage reachability,

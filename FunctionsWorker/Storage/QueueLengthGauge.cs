@@ -1,9 +1,8 @@
 using System.Diagnostics.Metrics;
-using FunctionsWorker.Storage;
 using FunctionsWorker.Telemetry;
 using Microsoft.Extensions.Options;
 
-namespace FunctionsWorker.Triggers.Http;
+namespace FunctionsWorker.Storage;
 
 /// <summary>
 /// <c>functionsworker.queue.length</c> for the jobs queue and its poison queue, from the same <see cref="QueueLengths"/>

@@ -1,4 +1,4 @@
-namespace FunctionsWorker.Health;
+namespace FunctionsWorker.Background;
 
 /// <summary>A hosted service that stands in for another until the server listens; <see cref="Service"/> is the real one once started.</summary>
 public interface IStartedAfterListening

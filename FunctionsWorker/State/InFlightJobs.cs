@@ -1,4 +1,4 @@
-namespace FunctionsWorker.Health;
+namespace FunctionsWorker.State;
 
 /// <summary>
 /// The jobs this process is running: the one in-flight count behind the listener's fetch cap, status and the

@@ -1,4 +1,4 @@
-namespace FunctionsWorker.Health;
+namespace FunctionsWorker.State;
 
 /// <summary>
 /// Where one warm-up task stands, for health, readiness and status; <see cref="Error"/> is the last failure, kept while

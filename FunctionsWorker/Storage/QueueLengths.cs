@@ -1,8 +1,7 @@
 using Azure;
-using FunctionsWorker.Storage;
 using Microsoft.Extensions.Options;
 
-namespace FunctionsWorker.Triggers.Http;
+namespace FunctionsWorker.Storage;
 
 /// <summary>
 /// The approximate lengths of the jobs queue and its poison queue for <c>/api/status</c>, asked at most once a second

@@ -1,0 +1,19 @@
+using System.Text.RegularExpressions;
+
+namespace FunctionsWorker.Schema;
+
+/// <summary>
+/// What a jobId may be (README, Job message): the idempotency key and the record's partition key, so only characters
+/// every table key and blob path takes.
+/// </summary>
+public static partial class JobIdRule
+{
+    /// <summary>The rule in words, for an error message.</summary>
+    public const string Description = "1-64 characters of A-Z, a-z, 0-9, '_' and '-'";
+
+    public static bool IsValid(string jobId) => Pattern().IsMatch(jobId);
+
+    // \A and \z: $ would also match before a final newline, which storage then rejects.
+    [GeneratedRegex(@"\A[A-Za-z0-9_-]{1,64}\z")]
+    private static partial Regex Pattern();
+}
