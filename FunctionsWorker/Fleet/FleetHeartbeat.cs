@@ -18,6 +18,7 @@ internal sealed class FleetHeartbeat(
     WorkerHealth health,
     ModelCache models,
     IOptions<WorkerOptions> worker,
+    IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<FleetHeartbeat> logger) : BackgroundService
 {
@@ -25,11 +26,18 @@ internal sealed class FleetHeartbeat(
 
     private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(5);
 
+    // Left of the exit deadline for the rest of the shutdown after the stopped row (other services, the process exit).
+    private static readonly TimeSpan ExitReserve = TimeSpan.FromMilliseconds(500);
+
     // Pruning lists the whole table: once in this many beats is plenty.
     private const int PruneEvery = 60;
 
+    // When SIGTERM came: the stopped row is written only within the worker's exit deadline counted from it.
+    private DateTimeOffset? _stoppingAt;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var stopping = lifetime.ApplicationStopping.Register(() => _stoppingAt = time.GetUtcNow());
         for (var beat = 0; !stoppingToken.IsCancellationRequested; beat++)
         {
             state.Beat(LoopName);
@@ -58,13 +66,22 @@ internal sealed class FleetHeartbeat(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        await WriteAsync("stopped", cancellationToken).ConfigureAwait(false);
+        // The listener may have spent most of the settle margin on storage that hangs; the stopped row is a courtesy
+        // (a silent worker is seen as stale after three beats anyway) and must not hold the exit past the deadline.
+        var left = (_stoppingAt ?? time.GetUtcNow()) + worker.Value.ExitDeadline - ExitReserve - time.GetUtcNow();
+        if (left <= TimeSpan.Zero)
+        {
+            Log.StoppedRowSkipped(logger, state.WorkerId);
+            return;
+        }
+
+        await WriteAsync("stopped", cancellationToken, left < WriteTimeout ? left : WriteTimeout).ConfigureAwait(false);
     }
 
-    private async Task WriteAsync(string phase, CancellationToken cancellationToken)
+    private async Task WriteAsync(string phase, CancellationToken cancellationToken, TimeSpan? within = null)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(WriteTimeout);
+        timeout.CancelAfter(within ?? WriteTimeout);
         try
         {
             await registry.UpsertAsync(Row(phase), timeout.Token).ConfigureAwait(false);

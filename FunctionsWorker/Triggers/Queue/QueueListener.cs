@@ -34,8 +34,6 @@ public sealed class QueueListener : BackgroundService
     private readonly CircuitBreaker _breaker;
     private readonly ConcurrencyController? _dynamic;
     private readonly JobSlots? _slots;
-    // Margin after the grace period for the last records, releases and deletes: then even a hanging storage call gives up.
-    private static readonly TimeSpan SettleMargin = TimeSpan.FromSeconds(5);
 
     private readonly CancellationTokenSource _execution = new();
     private readonly CancellationTokenSource _settle = new();
@@ -173,7 +171,7 @@ public sealed class QueueListener : BackgroundService
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         _state.SetDraining();
         _state.SetListenerRunning(false);
-        _settleDeadline = new CancellationTokenSource(_worker.ShutdownGracePeriod + SettleMargin, _time);
+        _settleDeadline = new CancellationTokenSource(_worker.ExitDeadline, _time);
         _settleDeadline.Token.Register(_settle.Cancel);
         var running = _state.Jobs.Snapshot();
         Log.ShuttingDown(_logger, running.Length, _worker.ShutdownGracePeriod);
