@@ -1,6 +1,8 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Functions.Tests.Fixtures;
 using FunctionsWorker.Jobs;
 using FunctionsWorker.Schema;
 using FunctionsWorker.Triggers.Http;
@@ -27,6 +29,23 @@ public sealed class JobRecordSchemaTests
             .Order(StringComparer.Ordinal);
 
         Assert.Equal(Columns, stored);
+    }
+
+    [Fact]
+    public void Dashboard_ReadsOnlyTheSchemasFields_FromAJobRecord()
+    {
+        // The dashboard names a record `job` or `j`, and lists the detail panel's fields in `detailFields`.
+        var script = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "FunctionsWorker", "Dashboard", "Assets", "dashboard.js"));
+        var accessed = Regex.Matches(script, @"\b(?:job|j)\.([a-zA-Z]+)\b").Select(match => match.Groups[1].Value);
+        var detail = Regex.Match(script, @"const detailFields = \[(?<list>[^\]]*)\]", RegexOptions.Singleline);
+        Assert.True(detail.Success, "dashboard.js has no detailFields list");
+        var listed = Regex.Matches(detail.Groups["list"].Value, "'([a-zA-Z]+)'").Select(match => match.Groups[1].Value);
+        var fields = accessed.Concat(listed).Distinct().Order(StringComparer.Ordinal).ToList();
+        Assert.True(fields.Count >= 15, $"only {fields.Count} record fields found in dashboard.js: {string.Join(", ", fields)}");
+
+        // workerStale is computed for the HTTP answer, not stored: the only field beside the columns.
+        var known = Columns.Select(JobRecordColumns.JsonName).Append("workerStale").ToHashSet(StringComparer.Ordinal);
+        Assert.DoesNotContain(fields, field => !known.Contains(field));
     }
 
     [Fact]
