@@ -42,8 +42,9 @@ for run in $(seq 1 "$runs"); do
   failed=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<< "$counts")
   skipped=$(sed -E 's/.* ([0-9]+) skipped.*/\1/' <<< "$counts")
   echo "| $run | $status | ${passed:-?} | ${failed:-?} | ${skipped:-?} | $minutes | $(cut -d' ' -f1 /proc/loadavg) |" >> "$report"
-  # Keep only what a reader needs from the log: the failures, if any, and the closing line.
-  grep -E '^\s+Failed |^tests: ' "$out/run-$run.log" > "$out/run-$run.txt" || true
+  # Keep only what a reader needs from the log: the failures with their messages, if any, and the closing line.
+  grep -E -A12 '^\s+Failed ' "$out/run-$run.log" > "$out/run-$run.txt" || true
+  grep -E '^tests: ' "$out/run-$run.log" >> "$out/run-$run.txt" || true
   rm "$out/run-$run.log"
   if [ "$status" -ne 0 ]; then failed_runs=$((failed_runs + 1)); fi
 done
