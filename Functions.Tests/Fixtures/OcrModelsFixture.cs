@@ -10,8 +10,8 @@ using FunctionsWorker.Pipelines.Ocr;
 namespace Functions.Tests.Fixtures;
 
 /// <summary>
-/// Loads the PP-OCRv4 models from node_modules once per test collection and builds the real OCR pipeline on them, with
-/// dynamic batching as the worker runs it by default (<see cref="ModelOptions.MaxBatchSize"/> 8,
+/// Loads the PP-OCRv4 models from node_modules once per test collection, folded as the model cache folds them
+/// (<see cref="GraphFolder"/>), and builds the real OCR pipeline on them, with dynamic batching as the worker runs it by default (<see cref="ModelOptions.MaxBatchSize"/> 8,
 /// <see cref="ModelOptions.MaxQueueDelay"/> zero), so accuracy is measured on the production path.
 /// </summary>
 public sealed class OcrModelsFixture : IDisposable
@@ -27,8 +27,14 @@ public sealed class OcrModelsFixture : IDisposable
         var assets = Path.Combine(RepositoryPaths.Root, "node_modules", "@gutenye", "ocr-models", "assets");
         var options = new OcrOptions();
         var defaults = new ModelOptions();
-        ModelRunner Load(string name, string file) => new(
-            name, new InferenceSession(Path.Combine(assets, file)), defaults.MaxConcurrency, defaults.Batching, TimeProvider.System);
+        ModelRunner Load(string name, string file)
+        {
+            // Folded as the model cache folds it (ModelOptions.FoldGraph is on by default).
+            var bytes = File.ReadAllBytes(Path.Combine(assets, file));
+            var session = new InferenceSession(GraphFolder.Fold(bytes).Model ?? bytes);
+            return new(name, session, defaults.MaxConcurrency, defaults.Batching, TimeProvider.System);
+        }
+
         _detection = Load(options.DetectionModel, "ch_PP-OCRv4_det_infer.onnx");
         _recognition = Load(options.RecognitionModel, "ch_PP-OCRv4_rec_infer.onnx");
         _classifier = Load(ClassifierModel, "ch_ppocr_mobile_v2.0_cls_infer.onnx");

@@ -30,6 +30,8 @@ public sealed class ModelCacheTests : IDisposable
         Assert.NotNull(status.LoadMs);
         Assert.NotNull(status.WarmupMs);
         Assert.Null(status.Error);
+        // Folding ran and found nothing to rewrite in 1 - x.
+        Assert.Equal(0, status.Folded);
         Assert.True(host.Cache.AllReady);
 
         var runner = host.Host.Services.GetRequiredService<IModelProvider>().GetRunner("invert");
@@ -39,6 +41,34 @@ public sealed class ModelCacheTests : IDisposable
         var y = output["y"];
         Assert.Equal([1, 3, 2, 2], y.Shape);
         Assert.Equal([1f, 0.75f, 0.5f, 0f, 1f, 1f, 1f, 1f, 0f, 0f, 0f, 0f], y.Data);
+    }
+
+    [Fact]
+    public async Task OcrRecogniser_LoadsFoldedByDefault_AndReadsAsTheUnfoldedFileDoes()
+    {
+        var source = $"file://{Path.Combine(RepositoryPaths.Root, "node_modules", "@gutenye", "ocr-models", "assets", "ch_PP-OCRv4_rec_infer.onnx")}";
+        await using var folded = await StartAsync(("rec", source, null));
+        await using var unfolded = await StartAsync(new Dictionary<string, string?> { ["Models:rec:FoldGraph"] = "false" }, ("rec", source, null));
+        await Task.WhenAll(folded.Cache.WarmAsync(CancellationToken.None), unfolded.Cache.WarmAsync(CancellationToken.None));
+
+        // PP-OCRv4's recogniser: 28 scale-and-shifts after convolutions, 28 hard-swishes, 12 before 1x1 convolutions.
+        Assert.True(Assert.Single(folded.Cache.GetSnapshot().Models).Folded > 50);
+        Assert.Null(Assert.Single(unfolded.Cache.GetSnapshot().Models).Folded);
+
+        // A strip of noise: every class's probability at every step must agree, not only the best one's.
+        var random = new Random(11);
+        var data = new float[2 * 3 * 48 * 320];
+        for (var i = 0; i < data.Length; i++)
+        {
+            data[i] = (float)((random.NextDouble() * 2) - 1);
+        }
+
+        var input = new Dictionary<string, TensorData> { ["x"] = new(data, [2, 3, 48, 320]) };
+        var expected = (await unfolded.Cache.GetRunner("rec").RunAsync(input, CancellationToken.None)).Values.Single();
+        var actual = (await folded.Cache.GetRunner("rec").RunAsync(input, CancellationToken.None)).Values.Single();
+        Assert.Equal(expected.Shape, actual.Shape);
+        var worst = expected.Data.Zip(actual.Data, (e, a) => Math.Abs(e - a)).Max();
+        Assert.True(worst < 1e-4f, $"largest difference {worst}");
     }
 
     [Fact]

@@ -182,7 +182,7 @@ public sealed class ModelCache : IModelProvider, IInferenceLoad, IWarmupTask, ID
             var loadStarted = _timeProvider.GetTimestamp();
             var loaded = await Task.Run(() => CreateSession(entry, stored.Path), cancellationToken).ConfigureAwait(false);
             var runner = CreateRunner(entry, loaded.Session);
-            entry.SetLoaded(loaded.Device, ElapsedMs(loadStarted));
+            entry.SetLoaded(loaded.Device, ElapsedMs(loadStarted), loaded.Folded);
             var (warmupMs, background) = await WarmUpAsync(entry, runner, cancellationToken).ConfigureAwait(false);
             entry.SetReady(runner, warmupMs, background);
             if (Volatile.Read(ref _disposed) != 0)
@@ -222,7 +222,14 @@ public sealed class ModelCache : IModelProvider, IInferenceLoad, IWarmupTask, ID
         return stored;
     }
 
-    private (InferenceSession Session, InferenceDevice Device) CreateSession(ModelEntry entry, string path)
+    private (InferenceSession Session, InferenceDevice Device, int? Folded) CreateSession(ModelEntry entry, string path)
+    {
+        var model = Fold(entry, path);
+        var (session, device) = CreateSession(entry, model);
+        return (session, device, model.Folds);
+    }
+
+    private (InferenceSession Session, InferenceDevice Device) CreateSession(ModelEntry entry, ModelFile model)
     {
         var device = _devices.Status;
         if (device.Effective is null)
@@ -235,7 +242,7 @@ public sealed class ModelCache : IModelProvider, IInferenceLoad, IWarmupTask, ID
         {
             try
             {
-                return (OpenSession(entry, path, InferenceDevice.Cuda), InferenceDevice.Cuda);
+                return (OpenSession(entry, model, InferenceDevice.Cuda), InferenceDevice.Cuda);
             }
             catch (OnnxRuntimeException cudaError) when (device.Requested == InferenceDevice.Cuda)
             {
@@ -250,20 +257,20 @@ public sealed class ModelCache : IModelProvider, IInferenceLoad, IWarmupTask, ID
             {
                 // auto: the provider loaded but could not start (no device, driver mismatch): if the same file opens
                 // on CPU, the device is at fault and the whole process moves to CPU; otherwise the file is.
-                var session = OpenSessionOnCpu(entry, path);
+                var session = OpenSessionOnCpu(entry, model);
                 _devices.FallBackToCpu(cudaError.Message);
                 return (session, InferenceDevice.Cpu);
             }
         }
 
-        return (OpenSessionOnCpu(entry, path), InferenceDevice.Cpu);
+        return (OpenSessionOnCpu(entry, model), InferenceDevice.Cpu);
     }
 
-    private InferenceSession OpenSessionOnCpu(ModelEntry entry, string path)
+    private InferenceSession OpenSessionOnCpu(ModelEntry entry, ModelFile model)
     {
         try
         {
-            return OpenSession(entry, path, InferenceDevice.Cpu);
+            return OpenSession(entry, model, InferenceDevice.Cpu);
         }
         catch (OnnxRuntimeException ex)
         {
@@ -272,11 +279,28 @@ public sealed class ModelCache : IModelProvider, IInferenceLoad, IWarmupTask, ID
         }
     }
 
-    private InferenceSession OpenSession(ModelEntry entry, string path, InferenceDevice device)
+    private InferenceSession OpenSession(ModelEntry entry, ModelFile model, InferenceDevice device)
     {
         using var sessionOptions = _devices.CreateSessionOptions(entry.Options, device);
-        return new InferenceSession(path, sessionOptions);
+        return model.Folded is { } folded ? new InferenceSession(folded, sessionOptions) : new InferenceSession(model.Path, sessionOptions);
     }
+
+    /// <summary>The verified file with <see cref="GraphFolder"/>'s rewrites, if any.</summary>
+    private ModelFile Fold(ModelEntry entry, string path)
+    {
+        if (!entry.Options.FoldGraph || new FileInfo(path).Length > GraphFolder.MaxBytes)
+        {
+            return new ModelFile(path, null, null);
+        }
+
+        var started = _timeProvider.GetTimestamp();
+        var (folded, folds) = GraphFolder.Fold(File.ReadAllBytes(path));
+        Log.GraphFolded(_logger, entry.Name, folds.ConvAffine, folds.HardSwish, folds.PointwiseAffine, ElapsedMs(started));
+        return new ModelFile(path, folded, folds.Total);
+    }
+
+    /// <summary>A model file and, when its graph folded, the folded bytes the session is built from.</summary>
+    private readonly record struct ModelFile(string Path, byte[]? Folded, int? Folds);
 
     private ModelRunner CreateRunner(ModelEntry entry, InferenceSession session)
     {

@@ -13,6 +13,7 @@ internal sealed class ModelEntry(string name, ModelOptions options, ModelSource 
     private long? _verifyMs;
     private string? _path;
     private long? _loadMs;
+    private int? _folded;
     private long? _warmupMs;
     private InferenceDevice? _device;
     private string? _error;
@@ -94,13 +95,14 @@ internal sealed class ModelEntry(string name, ModelOptions options, ModelSource 
         }
     }
 
-    public void SetLoaded(InferenceDevice device, long loadMs)
+    public void SetLoaded(InferenceDevice device, long loadMs, int? folded)
     {
         lock (_gate)
         {
             _state = ModelState.Warming;
             _device = device;
             _loadMs = loadMs;
+            _folded = folded;
         }
     }
 
@@ -177,7 +179,8 @@ internal sealed class ModelEntry(string name, ModelOptions options, ModelSource 
             return new ModelStatus(
                 Name, Kind, _state, Source.ToString(), _sha256, _bytes, _fromCache, _healed, _fetchMs, _verifyMs, _loadMs, _warmupMs, _device, _error,
                 _runner is { Batching: true } runner ? runner.BatchSizes : null,
-                _runner is null ? null : _backgroundShapes.Count);
+                _runner is null ? null : _backgroundShapes.Count,
+                _folded);
         }
     }
 }

@@ -32,6 +32,13 @@ public sealed class ModelOptions
 
     public GraphOptimizationLevel GraphOptimizationLevel { get; set; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
 
+    /// <summary>
+    /// Whether exact rewrites that ONNX Runtime leaves undone (a scale and shift folded into a convolution, hard-swish
+    /// as two nodes for four; <see cref="GraphFolder"/>) run on the file before its session is built. Files over
+    /// <see cref="GraphFolder.MaxBytes"/> always load as they are.
+    /// </summary>
+    public bool FoldGraph { get; set; } = true;
+
     /// <summary>Runs of this model allowed at once on the device; the rest wait in the model's runner.</summary>
     public int MaxConcurrency { get; set; } = 1;
 

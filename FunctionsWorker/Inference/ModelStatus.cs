@@ -10,6 +10,7 @@ namespace FunctionsWorker.Inference;
 /// <param name="Batches">Runs so far by the number of requests merged into each (dynamic batching); null when it is off.</param>
 /// <param name="Error">Why the model is <see cref="ModelState.Failed"/>, in plain words.</param>
 /// <param name="BackgroundShapesLeft">Input shapes still to warm after ready, in the background while the model is idle; null until Ready.</param>
+/// <param name="Folded">Node groups the graph folding rewrote before the session was built (<c>Models:&lt;name&gt;:FoldGraph</c>); 0 when nothing folded, null when it did not run.</param>
 public sealed record ModelStatus(
     string Name,
     ModelKind Kind,
@@ -26,4 +27,5 @@ public sealed record ModelStatus(
     InferenceDevice? Device,
     string? Error,
     IReadOnlyDictionary<int, long>? Batches = null,
-    int? BackgroundShapesLeft = null);
+    int? BackgroundShapesLeft = null,
+    int? Folded = null);

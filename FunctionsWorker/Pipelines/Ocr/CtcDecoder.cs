@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Text;
 
 namespace FunctionsWorker.Pipelines.Ocr;
@@ -36,14 +37,8 @@ internal static class CtcDecoder
         {
             var row = probabilities.Slice(t * classes, classes);
             space[t] = dictionary.SpaceClass < row.Length ? row[dictionary.SpaceClass] : 0f;
-            var best = 0;
-            for (var c = 1; c < row.Length; c++)
-            {
-                if (row[c] > row[best])
-                {
-                    best = c;
-                }
-            }
+            // Vectorised: a step is 6625 classes for the Chinese dictionary.
+            var best = Math.Max(0, TensorPrimitives.IndexOfMax(row));
 
             if (best != 0 && best < dictionary.ClassCount)
             {

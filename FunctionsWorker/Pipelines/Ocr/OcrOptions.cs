@@ -38,8 +38,8 @@ public sealed class OcrOptions
     /// <summary>Most candidate regions considered per image.</summary>
     public int MaxCandidates { get; set; } = 1000;
 
-    /// <summary>Text strips per recognition run.</summary>
-    public int RecognitionBatchSize { get; set; } = 6;
+    /// <summary>Most text strips per recognition run; wide strips go fewer at a time (<see cref="TextRecognizer.MaxBatchColumns"/>).</summary>
+    public int RecognitionBatchSize { get; set; } = 8;
 
     /// <summary>Lines recognised with a lower confidence are dropped (PaddleOCR's drop_score).</summary>
     public float MinConfidence { get; set; } = 0.5f;

@@ -7,7 +7,7 @@ namespace FunctionsWorker.Pipelines.Ocr;
 /// The shapes the <c>ocr</c> pipeline runs its models with, most common first (<see cref="IModelWarmupShapes"/>): the
 /// model cache settles the first before the model is Ready and warms the rest in the background while the model is
 /// idle. The detector's first is a portrait page at 640 px (or <c>MaxSide</c> when smaller), then the largest pages the
-/// limit allows; the recogniser's a full batch at the narrowest width, then wider and partial batches.
+/// limit allows; the recogniser's a full batch at the narrowest width, then full and one-row batches at wider ones.
 /// </summary>
 internal sealed class OcrWarmupShapes(IOptions<OcrOptions> options) : IModelWarmupShapes
 {
@@ -43,13 +43,13 @@ internal sealed class OcrWarmupShapes(IOptions<OcrOptions> options) : IModelWarm
 
         if (string.Equals(modelName, ocr.RecognitionModel, StringComparison.OrdinalIgnoreCase))
         {
-            var batch = ocr.RecognitionBatchSize;
+            var common = (Count: TextRecognizer.RowsFor(RecognitionWidths[^1], ocr.RecognitionBatchSize), Width: RecognitionWidths[^1]);
             var rest = RecognitionWidths
-                .SelectMany(width => new[] { (Count: batch, Width: width), (Count: 1, Width: width) })
-                .Where(s => s != (batch, RecognitionWidths[^1]))
+                .SelectMany(width => new[] { (Count: TextRecognizer.RowsFor(width, ocr.RecognitionBatchSize), Width: width), (Count: 1, Width: width) })
+                .Where(s => s != common)
                 .Distinct()
                 .OrderByDescending(s => s.Count * s.Width);
-            return new[] { (Count: batch, Width: RecognitionWidths[^1]) }.Concat(rest)
+            return new[] { common }.Concat(rest)
                 .Select(s => Shape(input, [s.Count, 3, TextRecognizer.InputHeight, s.Width]));
         }
 

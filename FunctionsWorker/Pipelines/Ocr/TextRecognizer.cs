@@ -7,7 +7,7 @@ namespace FunctionsWorker.Pipelines.Ocr;
 /// <summary>
 /// Reads text strips with the PP-OCR CTC model: height 48, ratio kept, values in [-1, 1]. Strips longer than
 /// <see cref="MaxPieceWidth"/> are read in pieces cut at word gaps; pieces go in batches of similar width as wide as
-/// their widest (rounded up to <see cref="WidthStep"/>), as many rows as pieces.
+/// their widest (rounded up to <see cref="WidthStep"/>), as many rows as <see cref="RowsFor"/> allows.
 /// </summary>
 internal sealed class TextRecognizer(CharacterDictionary dictionary, int batchSize)
 {
@@ -22,6 +22,13 @@ internal sealed class TextRecognizer(CharacterDictionary dictionary, int batchSi
     /// table is in the bench's shapes report.
     /// </summary>
     public const int MaxPieceWidth = 960;
+
+    /// <summary>
+    /// Most columns (rows times width) one run carries. A run's cost per column is lowest between about 1300 and 2800
+    /// columns and rises past that (6 rows at 928 px cost 1.3-1.4x what 2 or 3 rows did per column), so wide pieces go
+    /// a few at a time and narrow ones many at a time.
+    /// </summary>
+    public const int MaxBatchColumns = 2560;
 
     /// <summary>Columns per CTC time step of the PP-OCR recognisers; cuts fall on multiples of it.</summary>
     private const int StepPixels = 8;
@@ -43,9 +50,17 @@ internal sealed class TextRecognizer(CharacterDictionary dictionary, int batchSi
                 .ToArray();
             var read = scaled.Select(_ => new List<CtcCharacter>()).ToArray();
             var pixelsPerStep = (float)StepPixels;
-            for (var start = 0; start < pieces.Length; start += batchSize)
+            for (var start = 0; start < pieces.Length;)
             {
-                var batch = pieces.AsSpan(start, Math.Min(batchSize, pieces.Length - start)).ToArray();
+                // Pieces are in ascending width, so the batch is as wide as its last piece.
+                var rows = 1;
+                while (start + rows < pieces.Length && rows < RowsFor(pieces[start + rows].Width, batchSize))
+                {
+                    rows++;
+                }
+
+                var batch = pieces.AsSpan(start, rows).ToArray();
+                start += rows;
                 var input = Pack(scaled, batch);
                 var outputs = await runner.RunAsync(new Dictionary<string, TensorData> { [runner.Inputs.Keys.First()] = input }, cancellationToken)
                     .ConfigureAwait(false);
@@ -85,6 +100,9 @@ internal sealed class TextRecognizer(CharacterDictionary dictionary, int batchSi
         }
     }
 
+    /// <summary>Rows a batch as wide as <paramref name="width"/> (before rounding) may hold: <see cref="MaxBatchColumns"/> over it, within 1 and <paramref name="batchSize"/>.</summary>
+    public static int RowsFor(int width, int batchSize) => Math.Clamp(MaxBatchColumns / RoundedWidth(width), 1, batchSize);
+
     /// <summary>
     /// A piece's characters in the whole strip's time steps. A later piece's first character gets the space hint: the
     /// cut lies in a word-sized gap, and the spacer still weighs that gap as it weighs any other.
@@ -103,7 +121,7 @@ internal sealed class TextRecognizer(CharacterDictionary dictionary, int batchSi
     /// <summary>The batch tensor: each piece's columns of its scaled strip, BGR planes, the right padding left at 0 (mid grey).</summary>
     private static TensorData Pack(List<ScaledStrip> scaled, Piece[] batch)
     {
-        var width = (batch.Max(piece => piece.Width) + WidthStep - 1) / WidthStep * WidthStep;
+        var width = RoundedWidth(batch.Max(piece => piece.Width));
         var tensor = TensorData.Create([batch.Length, 3, InputHeight, width]);
         var plane = InputHeight * width;
         for (var n = 0; n < batch.Length; n++)
@@ -128,6 +146,8 @@ internal sealed class TextRecognizer(CharacterDictionary dictionary, int batchSi
 
         return tensor;
     }
+
+    private static int RoundedWidth(int width) => (width + WidthStep - 1) / WidthStep * WidthStep;
 
     private readonly record struct Piece(int Line, int Offset, int Width);
 }
