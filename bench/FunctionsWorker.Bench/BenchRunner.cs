@@ -75,6 +75,20 @@ internal sealed class BenchRunner(BenchSettings settings)
             }
         }
 
+        if (settings.Sections.Contains("folding"))
+        {
+            Console.WriteLine("Graph folding: the OCR models unfolded and folded, and the folded recogniser's cost per column");
+            var folding = new FoldingBenchmark(settings.Runs);
+            var (models, columns) = folding.Run();
+            var path = Path.Combine(settings.OutputDirectory, "folding.md");
+            await File.WriteAllTextAsync(path, folding.Markdown(models, columns, machine, settings.CommandLine), cancellationToken).ConfigureAwait(false);
+            Console.WriteLine($"wrote {path}");
+            if (settings.Sections.Count == 1)
+            {
+                return 0;
+            }
+        }
+
         if (settings.Sections.Contains("queue-path") || settings.Sections.Contains("cold-start"))
         {
             var lines = new List<string> { "# Queue path, cold start, dynamic concurrency", string.Empty, $"Machine: {machine.Cores} cores, {machine.Os}, {machine.Runtime}. Command: `{settings.CommandLine}`.", string.Empty };

@@ -11,8 +11,8 @@ var pollingInterval = new Option<TimeSpan>("--max-polling-interval")
     Description = "The queue listener's idle back-off cap in the queue section (host.json maxPollingInterval).",
     DefaultValueFactory = _ => TimeSpan.FromMilliseconds(100),
 };
-var only = new Option<string[]>("--only") { Description = "Sections to run (default: pipeline, queue, startup): pipeline, queue, startup, batching, queue-path, cold-start (the last two write queue-path-results.md), shapes (shapes.md: what a new input shape costs under each ONNX Runtime setting), reference (reference.md: the Node reference on the same images, after the pipeline section).", AllowMultipleArgumentsPerToken = true };
-only.AcceptOnlyFromAmong("pipeline", "queue", "startup", "batching", "queue-path", "cold-start", "shapes", "reference");
+var only = new Option<string[]>("--only") { Description = "Sections to run (default: pipeline, queue, startup): pipeline, queue, startup, batching, queue-path, cold-start (the last two write queue-path-results.md), shapes (shapes.md: what a new input shape costs under each ONNX Runtime setting), folding (folding.md: the OCR models unfolded against folded, and the recogniser's cost per column), reference (reference.md: the Node reference on the same images, after the pipeline section).", AllowMultipleArgumentsPerToken = true };
+only.AcceptOnlyFromAmong("pipeline", "queue", "startup", "batching", "queue-path", "cold-start", "shapes", "folding", "reference");
 var images = new Option<DirectoryInfo>("--images") { Description = "Directory of PNG inputs.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(RepositoryPaths.Root, "bench", "images")) };
 var output = new Option<DirectoryInfo>("--output") { Description = "Where results.md and results.json go.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(RepositoryPaths.Root, "bench")) };
 var startupBaseline = new Option<FileInfo?>("--startup-baseline")

@@ -13,11 +13,11 @@ namespace FunctionsWorker.Bench;
 internal sealed class ShapeCostBenchmark(int runs)
 {
     /// <summary>Detector inputs of the bench images and other common pages at maxSide 960 (exact, multiples of 32), with their old 160-px buckets.</summary>
-    private static readonly (int Width, int Height)[] DetectorShapes =
+    internal static readonly (int Width, int Height)[] DetectorShapes =
         [(448, 640), (480, 320), (672, 704), (800, 448), (960, 544), (384, 960), (736, 960), (640, 96)];
 
     /// <summary>Recognition batches (strips, width at height 48) as the OCR of those images makes them.</summary>
-    private static readonly (int Count, int Width)[] RecognizerShapes =
+    internal static readonly (int Count, int Width)[] RecognizerShapes =
         [(6, 320), (6, 416), (3, 352), (1, 704), (6, 544), (2, 1088), (4, 320), (5, 608)];
 
     private static readonly int[] OldWidthBuckets = [320, 480, 640, 960, 1280, 1920];
