@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Functions.Tests.Unit;
 
@@ -53,6 +54,17 @@ public sealed class WorkerExitCodeTests
     }
 
     [Fact]
+    public void HostShutdownTimeout_IsTheWorkersExitDeadline_GracePeriodPlusSettleMargin()
+    {
+        using var app = Build(_ => { }, new Dictionary<string, string?> { [$"{WorkerOptions.SectionName}:ShutdownGracePeriod"] = "00:00:12" });
+
+        var host = app.Services.GetRequiredService<IOptions<HostOptions>>().Value;
+
+        Assert.Equal(TimeSpan.FromSeconds(12) + WorkerOptions.SettleMargin, host.ShutdownTimeout);
+        Assert.Equal(app.Services.GetRequiredService<IOptions<WorkerOptions>>().Value.ExitDeadline, host.ShutdownTimeout);
+    }
+
+    [Fact]
     public void BadLocalHttpPort_NamesTheFileAndKey()
     {
         var configuration = new ConfigurationBuilder()
@@ -61,14 +73,20 @@ public sealed class WorkerExitCodeTests
         Assert.Equal("local.settings.json Host.LocalHttpPort must be a TCP port between 0 and 65535, got '99999'.", error.Message);
     }
 
-    private static WebApplication Build(Action<IServiceCollection> services)
+    private static WebApplication Build(Action<IServiceCollection> services, IDictionary<string, string?>? extra = null)
     {
         var builder = FunctionsWorkerHost.CreateBuilder(new WebApplicationOptions { ContentRootPath = Directory.CreateTempSubdirectory("worker-exit-").FullName });
-        builder.AddFunctionsWorker(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;QueueEndpoint=http://127.0.0.1:1/devstoreaccount1;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;",
             ["PORT"] = "0",
-        });
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        builder.AddFunctionsWorker(settings);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         services(builder.Services);
         var app = builder.Build();

@@ -150,7 +150,8 @@ public static class FunctionsWorkerHost
             .AddHttpTriggers();
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>((host, worker) =>
         {
-            host.ShutdownTimeout = worker.Value.ShutdownGracePeriod + TimeSpan.FromSeconds(15);
+            // The worker's own bound on SIGTERM to exit (grace period plus settle margin), not a looser one of the host's.
+            host.ShutdownTimeout = worker.Value.ExitDeadline;
             // Stated rather than left to the default: a loop that died must not leave a process that looks alive.
             host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
         });

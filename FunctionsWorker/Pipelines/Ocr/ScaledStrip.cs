@@ -41,8 +41,9 @@ internal sealed class ScaledStrip : IDisposable
         var pieces = new List<(int Offset, int Width)>();
         var cuts = WordGapSpacer.Gaps(Ink)
             .Where(gap => gap.Width >= WordGapSpacer.MinGapRatio * Bitmap.Height)
-            .Select(gap => (Cut: Align(gap.Middle, gap.Width, align), gap.Width))
-            .Where(gap => gap.Cut > 0 && gap.Cut < Width)
+            .Select(gap => (Cut: AlignedCut(gap.Middle, gap.Width, align), gap.Width))
+            .Where(gap => gap.Cut is { } cut && cut > 0 && cut < Width)
+            .Select(gap => (Cut: gap.Cut.GetValueOrDefault(), gap.Width))
             .ToList();
         var start = 0;
         while (Width - start > maxWidth)
@@ -67,10 +68,13 @@ internal sealed class ScaledStrip : IDisposable
 
     public void Dispose() => Bitmap.Dispose();
 
-    /// <summary>The multiple of <paramref name="align"/> nearest the run's middle; one lies inside any run at least that wide.</summary>
-    private static int Align(float middle, int width, int align)
+    /// <summary>
+    /// The multiple of <paramref name="align"/> nearest the run's middle, or null when it falls outside the run (one
+    /// lies inside any run at least that wide).
+    /// </summary>
+    private static int? AlignedCut(float middle, int width, int align)
     {
         var cut = (int)MathF.Round(middle / align) * align;
-        return Math.Abs(cut - middle) <= width / 2f ? cut : -1;
+        return Math.Abs(cut - middle) <= width / 2f ? cut : null;
     }
 }
