@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using FunctionsWorker.Schema;
 using static FunctionsWorker.Schema.JobRecordColumns;
 
 namespace FunctionsWorker.Cli;
@@ -68,7 +69,7 @@ internal sealed class JobWatcher(TableClient records, BlobClient result, Reporte
     {
         try
         {
-            var response = await records.GetEntityIfExistsAsync<TableEntity>(jobId, "job", cancellationToken: cancellationToken);
+            var response = await records.GetEntityIfExistsAsync<TableEntity>(jobId, JobRecordKeys.RowKey, cancellationToken: cancellationToken);
             return response.HasValue ? response.Value : null;
         }
         catch (RequestFailedException ex) when (ex.Status == 404)

@@ -21,46 +21,31 @@ public sealed class ChaosVerdictTests
     [Fact]
     public void RunWithNoJobs_Fails()
     {
-        var findings = Enough();
-        findings.ValidJobs = 0;
-
-        Assert.Contains(Judge(findings, Faults(), []).Violations, v => v.StartsWith("valid jobs sent: 0", StringComparison.Ordinal));
+        Assert.Contains(ViolationsAfter(findings => findings.ValidJobs = 0), v => v.StartsWith("valid jobs sent: 0", StringComparison.Ordinal));
     }
 
     [Fact]
     public void RunWithNoBadMessages_Fails()
     {
-        var findings = Enough();
-        findings.BadMessages = 0;
-
-        Assert.Contains(Judge(findings, Faults(), []).Violations, v => v.StartsWith("bad messages sent: 0", StringComparison.Ordinal));
+        Assert.Contains(ViolationsAfter(findings => findings.BadMessages = 0), v => v.StartsWith("bad messages sent: 0", StringComparison.Ordinal));
     }
 
     [Fact]
     public void RunWithNoOcrJobs_Fails()
     {
-        var findings = Enough();
-        findings.ValidByKind.Remove(MessageFactory.OcrKind);
-
-        Assert.Contains(Judge(findings, Faults(), []).Violations, v => v.StartsWith("ocr jobs sent: 0", StringComparison.Ordinal));
+        Assert.Contains(ViolationsAfter(findings => findings.ValidByKind.Remove(MessageFactory.OcrKind)), v => v.StartsWith("ocr jobs sent: 0", StringComparison.Ordinal));
     }
 
     [Fact]
     public void RunThatNeverSawOcrBatching_Fails()
     {
-        var findings = Enough();
-        findings.OcrBatchingReads = 0;
-
-        Assert.Equal(["no worker status showed the OCR models Ready with dynamic batching on"], Judge(findings, Faults(), []).Violations);
+        Assert.Equal(["no worker status showed the OCR models Ready with dynamic batching on"], ViolationsAfter(findings => findings.OcrBatchingReads = 0));
     }
 
     [Fact]
     public void WorkerRunningOcrWithoutBatching_Fails()
     {
-        var findings = Enough();
-        findings.OcrBatchingOff["w2.4"] = "ocr-rec";
-
-        Assert.Equal(["worker w2.4 ran ocr-rec without dynamic batching"], Judge(findings, Faults(), []).Violations);
+        Assert.Equal(["worker w2.4 ran ocr-rec without dynamic batching"], ViolationsAfter(findings => findings.OcrBatchingOff["w2.4"] = "ocr-rec"));
     }
 
     [Fact]
@@ -134,10 +119,7 @@ public sealed class ChaosVerdictTests
     [Fact]
     public void DuplicateInPoison_Fails()
     {
-        var findings = Enough();
-        findings.PoisonDuplicates = 1;
-
-        Assert.Equal(["1 extra copies of bad messages in jobs-poison: each must be poisoned once"], Judge(findings, Faults(), []).Violations);
+        Assert.Equal(["1 extra copies of bad messages in jobs-poison: each must be poisoned once"], ViolationsAfter(findings => findings.PoisonDuplicates = 1));
     }
 
     [Fact]
@@ -167,4 +149,12 @@ public sealed class ChaosVerdictTests
         [FaultKinds.Kill] = Settings.MinProcessFaults,
         [FaultKinds.StorageCut] = Settings.MinStorageFaults,
     };
+
+    /// <summary>The verdict's violations on a run with enough of everything but what <paramref name="spoil"/> takes away.</summary>
+    private static List<string> ViolationsAfter(Action<ChaosFindings> spoil)
+    {
+        var findings = Enough();
+        spoil(findings);
+        return Judge(findings, Faults(), []).Violations;
+    }
 }

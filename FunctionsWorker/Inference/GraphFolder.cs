@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Onnx;
 
@@ -65,9 +66,7 @@ internal static class GraphFolder
             foreach (var conv in graph.Node.Where(node => node.OpType == "Conv").ToList())
             {
                 if (SoleConsumer(conv.Output[0]) is not { OpType: "Mul" } mul
-                    || Scalar(mul, conv.Output[0]) is not { } scale
-                    || SoleConsumer(mul.Output[0]) is not { OpType: "Add" } add
-                    || Scalar(add, mul.Output[0]) is not { } shift
+                    || ScaleShift(mul, conv.Output[0]) is not (var add, var scale, var shift)
                     || Weights(conv) is not { } weights)
                 {
                     continue;
@@ -125,9 +124,7 @@ internal static class GraphFolder
             {
                 var x = mul.Input.Count != 2 ? null : _constants.ContainsKey(mul.Input[0]) ? mul.Input[1] : mul.Input[0];
                 if (x is null
-                    || Scalar(mul, x) is not { } scale
-                    || SoleConsumer(mul.Output[0]) is not { OpType: "Add" } add
-                    || Scalar(add, mul.Output[0]) is not { } shift
+                    || ScaleShift(mul, x) is not (var add, var scale, var shift)
                     || SoleConsumer(add.Output[0]) is not { OpType: "Conv" } conv
                     || conv.Input[0] != add.Output[0]
                     || !IsPointwiseWithoutPadding(conv)
@@ -235,6 +232,17 @@ internal static class GraphFolder
             return consumer;
         }
 
+        /// <summary>
+        /// <paramref name="mul"/> multiplies <paramref name="x"/> by a scalar constant and its output goes only to an Add
+        /// of another: the Add and both constants, else null.
+        /// </summary>
+        private (NodeProto Add, float Scale, float Shift)? ScaleShift(NodeProto mul, string x) =>
+            Scalar(mul, x) is { } scale
+            && SoleConsumer(mul.Output[0]) is { OpType: "Add" } add
+            && Scalar(add, mul.Output[0]) is { } shift
+                ? (add, scale, shift)
+                : null;
+
         /// <summary>The one-element float constant that <paramref name="node"/> combines with <paramref name="x"/>.</summary>
         private float? Scalar(NodeProto node, string x)
         {
@@ -281,14 +289,8 @@ internal static class GraphFolder
                 return [.. tensor.FloatData];
             }
 
-            var bytes = tensor.RawData.Span;
-            var values = new float[bytes.Length / sizeof(float)];
-            for (var i = 0; i < values.Length; i++)
-            {
-                values[i] = BitConverter.ToSingle(bytes.Slice(i * sizeof(float), sizeof(float)));
-            }
-
-            return values;
+            // ONNX stores raw data little-endian, as the platforms ONNX Runtime ships for are.
+            return MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray();
         }
 
         /// <summary>New constants for the convolution (the old ones may be shared), as Constant nodes, which every IR version takes.</summary>
@@ -309,9 +311,7 @@ internal static class GraphFolder
         private string AddConstant(string hint, float[] values, long[] dims)
         {
             var name = $"{hint}_{_added++}";
-            var bytes = new byte[values.Length * sizeof(float)];
-            Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
-            var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(bytes) };
+            var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan())) };
             tensor.Dims.AddRange(dims);
             var node = new NodeProto { OpType = "Constant", Name = name };
             node.Output.Add(name);

@@ -282,7 +282,7 @@ public sealed class ModelCache : IModelProvider, IInferenceLoad, IWarmupTask, ID
     private InferenceSession OpenSession(ModelEntry entry, ModelFile model, InferenceDevice device)
     {
         using var sessionOptions = _devices.CreateSessionOptions(entry.Options, device);
-        return model.Folded is { } folded ? new InferenceSession(folded, sessionOptions) : new InferenceSession(model.Path, sessionOptions);
+        return model.Bytes is { } bytes ? new InferenceSession(bytes, sessionOptions) : new InferenceSession(model.Path, sessionOptions);
     }
 
     /// <summary>The verified file with <see cref="GraphFolder"/>'s rewrites, if any.</summary>
@@ -294,13 +294,15 @@ public sealed class ModelCache : IModelProvider, IInferenceLoad, IWarmupTask, ID
         }
 
         var started = _timeProvider.GetTimestamp();
-        var (folded, folds) = GraphFolder.Fold(File.ReadAllBytes(path));
+        var bytes = File.ReadAllBytes(path);
+        var (folded, folds) = GraphFolder.Fold(bytes);
         Log.GraphFolded(_logger, entry.Name, folds.ConvAffine, folds.HardSwish, folds.PointwiseAffine, ElapsedMs(started));
-        return new ModelFile(path, folded, folds.Total);
+        // Nothing folded: the bytes already read, so ONNX Runtime does not read the file again.
+        return new ModelFile(path, folded ?? bytes, folds.Total);
     }
 
-    /// <summary>A model file and, when its graph folded, the folded bytes the session is built from.</summary>
-    private readonly record struct ModelFile(string Path, byte[]? Folded, int? Folds);
+    /// <summary>A model file and, once read for folding, the bytes the session is built from (folded where anything folded).</summary>
+    private readonly record struct ModelFile(string Path, byte[]? Bytes, int? Folds);
 
     private ModelRunner CreateRunner(ModelEntry entry, InferenceSession session)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using FunctionsWorker.Errors;
 using FunctionsWorker.Pipelines;
+using FunctionsWorker.Schema;
 using FunctionsWorker.State;
 using FunctionsWorker.Storage;
 
@@ -41,7 +42,7 @@ internal sealed class JobClaimer(
         var startedAt = time.GetUtcNow();
         var record = new JobRecord
         {
-            JobId = delivery.JobId ?? "msg-" + envelope.MessageId,
+            JobId = delivery.JobId ?? JobIdRule.ForDelivery(envelope.MessageId),
             State = JobState.Running,
             Attempt = envelope.DequeueCount,
             MessageId = envelope.MessageId,

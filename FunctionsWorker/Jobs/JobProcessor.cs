@@ -1,4 +1,5 @@
 using FunctionsWorker.Errors;
+using FunctionsWorker.Schema;
 using FunctionsWorker.State;
 using FunctionsWorker.Storage;
 
@@ -134,7 +135,7 @@ internal sealed class JobProcessor(
     /// </summary>
     private async Task<string> RecordUnclaimedAsync(JobRecord failed, CancellationToken cancellationToken)
     {
-        if (!failed.JobId.StartsWith("msg-", StringComparison.Ordinal))
+        if (!JobIdRule.IsDeliveryKey(failed.JobId))
         {
             var stored = await records.GetStoredAsync(failed.JobId, cancellationToken).ConfigureAwait(false);
             var taken = stored?.Record is { State: JobState.Succeeded } or { State: JobState.Running } && stored.Record.MessageId != failed.MessageId;
@@ -144,7 +145,7 @@ internal sealed class JobProcessor(
             }
         }
 
-        var own = failed with { JobId = "msg-" + failed.MessageId };
+        var own = failed with { JobId = JobIdRule.ForDelivery(failed.MessageId) };
         await records.UpsertAsync(own, cancellationToken).ConfigureAwait(false);
         return own.JobId;
     }

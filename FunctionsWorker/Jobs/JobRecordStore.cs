@@ -12,7 +12,7 @@ namespace FunctionsWorker.Jobs;
 /// </summary>
 public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptions> options, ILogger<JobRecordStore> logger)
 {
-    private const string RowKey = "job";
+    private const string RowKey = JobRecordKeys.RowKey;
 
     // Table properties hold at most 32K characters; error texts are cut well below that.
     private const int MaxErrorLength = 2048;
@@ -235,7 +235,7 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
         [JobRecordColumns.InputUri] = r.InputUri,
         [JobRecordColumns.OutputUri] = r.OutputUri,
         [JobRecordColumns.ErrorType] = r.ErrorType,
-        [JobRecordColumns.ErrorMessage] = r.ErrorMessage is { Length: > MaxErrorLength } e ? e[..MaxErrorLength] + "…" : r.ErrorMessage,
+        [JobRecordColumns.ErrorMessage] = Clip(r.ErrorMessage),
         [JobRecordColumns.Permanent] = r.Permanent,
         [JobRecordColumns.ContentHash] = r.ContentHash,
         [JobRecordColumns.ProgressStage] = r.ProgressStage,
@@ -245,8 +245,11 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
         [JobRecordColumns.Replays] = r.Replays,
         [JobRecordColumns.PoisonMessageId] = r.PoisonMessageId,
         [JobRecordColumns.ReplayedPoisonMessageId] = r.ReplayedPoisonMessageId,
-        [JobRecordColumns.Note] = r.Note is { Length: > MaxErrorLength } n ? n[..MaxErrorLength] + "…" : r.Note,
+        [JobRecordColumns.Note] = Clip(r.Note),
     };
+
+    /// <summary>Free text cut to <see cref="MaxErrorLength"/>, so a long message cannot push the entity past the table's size limit.</summary>
+    private static string? Clip(string? text) => text is { Length: > MaxErrorLength } ? text[..MaxErrorLength] + "…" : text;
 
     private static JobRecord FromEntity(TableEntity e) => new()
     {

@@ -21,6 +21,9 @@ internal static class JobTimeIndex
     /// <summary>Partition of a poisoned message's pointer to its record: the lookup by poison message id is a point read.</summary>
     public const string PoisonPrefix = "~p";
 
+    /// <summary>The column with the time a row is listed by (<see cref="ListedAt"/>), which listings filter on.</summary>
+    public const string ListedAtColumn = "ListedAt";
+
     private const long BucketTicks = TimeSpan.TicksPerHour;
 
     /// <summary>The time a record is listed by: its start, or for a job cancelled before it ran, its completion.</summary>
@@ -32,7 +35,7 @@ internal static class JobTimeIndex
             [JobRecordColumns.JobId] = record.JobId,
             [JobRecordColumns.State] = record.State.ToString(),
             [JobRecordColumns.Pipeline] = record.Pipeline,
-            ["ListedAt"] = at,
+            [ListedAtColumn] = at,
         }
         : null;
 
@@ -44,7 +47,7 @@ internal static class JobTimeIndex
 
     /// <summary>Whether <paramref name="row"/> still stands for <paramref name="record"/>'s latest attempt.</summary>
     public static bool IsCurrent(TableEntity row, JobRecord record) =>
-        ListedAt(record) is { } at && row.GetDateTimeOffset("ListedAt") == at;
+        ListedAt(record) is { } at && row.GetDateTimeOffset(ListedAtColumn) == at;
 
     private static long Inverted(DateTimeOffset at) => DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks;
 }

@@ -41,7 +41,7 @@ internal sealed class FoldingBenchmark(int runs)
             {
                 var shape = new[] { rows, 3, 48, width };
                 Time(session, shape);
-                return Median(Enumerable.Range(0, runs).Select(_ => Time(session, shape))) * 1000 / (rows * width);
+                return Statistics.Median(Enumerable.Range(0, runs).Select(_ => Time(session, shape))) * 1000 / (rows * width);
             }).ToArray()));
             Console.WriteLine($"  rec columns at {width} px: {string.Join(", ", columns[^1].MicrosecondsPerColumn.Select(v => v.ToString("F1")))} us");
         }
@@ -102,8 +102,8 @@ internal sealed class FoldingBenchmark(int runs)
                 foldedTimes.Add(Time(foldedSession, shape));
             }
 
-            unfoldedMs += Median(unfolded);
-            foldedMs += Median(foldedTimes);
+            unfoldedMs += Statistics.Median(unfolded);
+            foldedMs += Statistics.Median(foldedTimes);
         }
 
         return new ModelRow(model, folds, Operators(bytes), Operators(folded ?? bytes), unfoldedMs, foldedMs, difference);
@@ -127,20 +127,5 @@ internal sealed class FoldingBenchmark(int runs)
         return results[0].GetTensorDataAsSpan<float>().ToArray();
     }
 
-    private static double Time(InferenceSession session, int[] shape)
-    {
-        var data = new float[shape.Aggregate(1, (a, b) => a * b)];
-        Array.Fill(data, 0.5f);
-        using var value = OrtValue.CreateTensorValueFromMemory(data, Array.ConvertAll(shape, d => (long)d));
-        using var runOptions = new RunOptions();
-        var clock = Stopwatch.StartNew();
-        using var results = session.Run(runOptions, [session.InputMetadata.Keys.First()], [value], session.OutputMetadata.Keys.ToArray());
-        return clock.Elapsed.TotalMilliseconds;
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
+    private static double Time(InferenceSession session, int[] shape) => ShapeCostBenchmark.Time(session, session.InputMetadata.Keys.First(), shape);
 }

@@ -86,7 +86,7 @@ internal sealed class ShapeCostBenchmark(int runs)
         foreach (var shape in exact)
         {
             firsts.Add(Time(session, input, shape));
-            steadies.Add(Median(Enumerable.Range(0, runs).Select(_ => Time(session, input, shape))));
+            steadies.Add(Statistics.Median(Enumerable.Range(0, runs).Select(_ => Time(session, input, shape))));
         }
 
         // Padded shapes after every exact one has been seen: each is new to the session, so warm it once first.
@@ -94,7 +94,7 @@ internal sealed class ShapeCostBenchmark(int runs)
         foreach (var shape in padded)
         {
             Time(session, input, shape);
-            paddedSteady.Add(Median(Enumerable.Range(0, runs).Select(_ => Time(session, input, shape))));
+            paddedSteady.Add(Statistics.Median(Enumerable.Range(0, runs).Select(_ => Time(session, input, shape))));
         }
 
         return new ModelRow(model, config.Name, loadMs, firsts.Average(), steadies.Average(),
@@ -112,7 +112,7 @@ internal sealed class ShapeCostBenchmark(int runs)
         return options;
     }
 
-    private static double Time(InferenceSession session, string input, int[] shape)
+    internal static double Time(InferenceSession session, string input, int[] shape)
     {
         var data = new float[shape.Aggregate(1, (a, b) => a * b)];
         Array.Fill(data, 0.5f);
@@ -143,10 +143,4 @@ internal sealed class ShapeCostBenchmark(int runs)
     }
 
     private static int Bucket(int side, int step) => (side + step - 1) / step * step;
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 }

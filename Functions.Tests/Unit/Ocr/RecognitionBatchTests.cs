@@ -18,7 +18,7 @@ public sealed class RecognitionBatchTests
     public void RowsFor_FillsTheColumnsBudget_WithinOneAndTheBatchSize(int width, int batchSize, int rows)
     {
         Assert.Equal(rows, TextRecognizer.RowsFor(width, batchSize));
-        Assert.True(rows == 1 || rows * ((width + TextRecognizer.WidthStep - 1) / TextRecognizer.WidthStep * TextRecognizer.WidthStep) <= TextRecognizer.MaxBatchColumns);
+        Assert.True(rows == 1 || rows * TextRecognizer.RoundedWidth(width) <= TextRecognizer.MaxBatchColumns);
     }
 
     [Fact]
@@ -32,12 +32,12 @@ public sealed class RecognitionBatchTests
         // Every piece once, in order, within the rows allowed at the batch's width.
         Assert.Equal(Enumerable.Range(0, widths.Length), plan.SelectMany(b => Enumerable.Range(b.Start, b.Rows)));
         Assert.All(plan, b => Assert.InRange(b.Rows, 1, TextRecognizer.RowsFor(widths[b.Start + b.Rows - 1], 8)));
-        var padded = plan.Sum(b => b.Rows * Rounded(widths[b.Start + b.Rows - 1]));
-        var greedy = Greedy(widths, 8).Sum(b => b.Rows * Rounded(widths[b.Start + b.Rows - 1]));
+        var padded = plan.Sum(b => b.Rows * TextRecognizer.RoundedWidth(widths[b.Start + b.Rows - 1]));
+        var greedy = Greedy(widths, 8).Sum(b => b.Rows * TextRecognizer.RoundedWidth(widths[b.Start + b.Rows - 1]));
         Assert.True(padded + (plan.Count * TextRecognizer.RunOverheadColumns) < greedy + (Greedy(widths, 8).Count * TextRecognizer.RunOverheadColumns),
             $"planned {padded} columns in {plan.Count} runs, filled in order {greedy}");
         // No batch pads its narrowest piece to more than twice its width.
-        Assert.All(plan, b => Assert.True(Rounded(widths[b.Start + b.Rows - 1]) <= 2 * widths[b.Start], $"{widths[b.Start]} px in a {Rounded(widths[b.Start + b.Rows - 1])} px batch"));
+        Assert.All(plan, b => Assert.True(TextRecognizer.RoundedWidth(widths[b.Start + b.Rows - 1]) <= 2 * widths[b.Start], $"{widths[b.Start]} px in a {TextRecognizer.RoundedWidth(widths[b.Start + b.Rows - 1])} px batch"));
     }
 
     [Fact]
@@ -65,8 +65,6 @@ public sealed class RecognitionBatchTests
             $"{shape[0]} rows at {shape[3]} px"));
         Assert.All(shapes, shape => Assert.True(shape[3] <= TextRecognizer.MaxPieceWidth));
     }
-
-    private static int Rounded(int width) => (width + TextRecognizer.WidthStep - 1) / TextRecognizer.WidthStep * TextRecognizer.WidthStep;
 
     /// <summary>The old rule: fill each batch in order up to its row limit.</summary>
     private static List<(int Start, int Rows)> Greedy(int[] widths, int batchSize)

@@ -63,9 +63,7 @@ public sealed class QueueProcessorTests
     [Fact]
     public async Task TableUnavailable_WhenAMessageWouldBePoisoned_ItStaysInTheQueue_UntilItsRecordCanBeWritten()
     {
-        var jobs = _queues["jobs"];
-        jobs.Add("bad");
-        _jobs.Script("bad", e => ScriptedJobRunner.Failing(e, new InvalidJobException("invalid-json", "bad")));
+        var jobs = WithABadMessage("jobs");
         _jobs.RecordsUnavailable = true;
 
         await ProcessOneAsync(Processor(), jobs);
@@ -84,9 +82,7 @@ public sealed class QueueProcessorTests
     [Fact]
     public async Task EveryDelivery_IsReadOnce_AndSettledOnce()
     {
-        var jobs = _queues["jobs"];
-        jobs.Add("bad");
-        _jobs.Script("bad", e => ScriptedJobRunner.Failing(e, new InvalidJobException("invalid-json", "bad")));
+        var jobs = WithABadMessage("jobs");
 
         await ProcessOneAsync(Processor(), jobs);
         await Processor().ProcessHostedAsync(new JobEnvelope("h1", "bad", 1, null), CancellationToken.None);
@@ -99,9 +95,7 @@ public sealed class QueueProcessorTests
     [Fact]
     public async Task Poison_IsWrittenWithoutExpiry()
     {
-        var jobs = _queues["jobs"];
-        jobs.Add("bad");
-        _jobs.Script("bad", e => ScriptedJobRunner.Failing(e, new InvalidJobException("invalid-json", "bad")));
+        var jobs = WithABadMessage("jobs");
 
         await ProcessOneAsync(Processor(), jobs);
 
@@ -129,9 +123,7 @@ public sealed class QueueProcessorTests
     public async Task PoisonQueueItself_HasNoPoisonQueue_TheMessageStaysForAtLeastALease()
     {
         var processor = Processor(queueName: "jobs-poison");
-        var queue = _queues["jobs-poison"];
-        queue.Add("bad");
-        _jobs.Script("bad", e => ScriptedJobRunner.Failing(e, new InvalidJobException("invalid-json", "bad")));
+        var queue = WithABadMessage("jobs-poison");
 
         await ProcessOneAsync(processor, queue);
 
@@ -237,5 +229,14 @@ public sealed class QueueProcessorTests
         var message = Assert.Single(await queue.ReceiveAsync(1, Lease, CancellationToken.None));
         await using var lease = new MessageLease(queue, message, Lease, _time, NullLogger.Instance);
         await processor.ProcessAsync(message, lease, CancellationToken.None);
+    }
+
+    /// <summary>Queue <paramref name="queue"/> with one message, "bad", that the job runner rejects as invalid JSON.</summary>
+    private InMemoryMessageQueue WithABadMessage(string queue)
+    {
+        var messages = _queues[queue];
+        messages.Add("bad");
+        _jobs.Script("bad", e => ScriptedJobRunner.Failing(e, new InvalidJobException("invalid-json", "bad")));
+        return messages;
     }
 }

@@ -137,6 +137,9 @@ internal sealed class TextRecognizer(CharacterDictionary dictionary, int batchSi
     /// <summary>Rows a batch as wide as <paramref name="width"/> (before rounding) may hold: <see cref="MaxBatchColumns"/> over it, within 1 and <paramref name="batchSize"/>.</summary>
     public static int RowsFor(int width, int batchSize) => Math.Clamp(MaxBatchColumns / RoundedWidth(width), 1, batchSize);
 
+    /// <summary>The batch width a piece of <paramref name="width"/> columns needs: rounded up to <see cref="WidthStep"/>.</summary>
+    public static int RoundedWidth(int width) => (width + WidthStep - 1) / WidthStep * WidthStep;
+
     /// <summary>
     /// A piece's characters in the whole strip's time steps. A later piece's first character gets the space hint: the
     /// cut lies in a word-sized gap, and the spacer still weighs that gap as it weighs any other.
@@ -180,8 +183,6 @@ internal sealed class TextRecognizer(CharacterDictionary dictionary, int batchSi
 
         return tensor;
     }
-
-    private static int RoundedWidth(int width) => (width + WidthStep - 1) / WidthStep * WidthStep;
 
     private readonly record struct Piece(int Line, int Offset, int Width);
 }

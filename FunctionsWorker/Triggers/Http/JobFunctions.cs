@@ -68,7 +68,7 @@ public static class JobFunctions
 
     internal static async Task<IResult> GetJobAsync(string jobId, JobRecordStore records, FleetView fleet, CancellationToken cancellationToken)
     {
-        if (!JobIdRule.IsValid(jobId) && !jobId.StartsWith("msg-", StringComparison.Ordinal))
+        if (!JobIdRule.IsValid(jobId) && !JobIdRule.IsDeliveryKey(jobId))
         {
             return NotFound(jobId);
         }
