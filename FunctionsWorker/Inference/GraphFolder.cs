@@ -45,7 +45,10 @@ internal static class GraphFolder
         }
 
         var rewriter = new Rewriter(graph);
-        var folds = new GraphFolds(rewriter.FoldConvAffine(), rewriter.FoldHardSwish(), rewriter.FoldAffineBeforePointwiseConv());
+        var folds = new GraphFolds(
+            rewriter.Fold("Conv", rewriter.TryFoldConvAffine),
+            rewriter.Fold("Add", rewriter.TryFoldHardSwish),
+            rewriter.Fold("Mul", rewriter.TryFoldAffineBeforePointwiseConv));
         if (folds.Total == 0)
         {
             return (null, folds);
@@ -60,102 +63,100 @@ internal static class GraphFolder
         private readonly Dictionary<string, TensorProto> _constants = Constants(graph);
         private int _added;
 
-        public int FoldConvAffine()
+        /// <summary>Tries <paramref name="tryFold"/> on each node of <paramref name="opType"/>; how many folded.</summary>
+        public int Fold(string opType, Func<NodeProto, bool> tryFold)
         {
             var folded = 0;
-            foreach (var conv in graph.Node.Where(node => node.OpType == "Conv").ToList())
+            // A snapshot: a fold removes nodes from the graph.
+            foreach (var node in graph.Node.Where(node => node.OpType == opType).ToList())
             {
-                if (SoleConsumer(conv.Output[0]) is not { OpType: "Mul" } mul
-                    || ScaleShift(mul, conv.Output[0]) is not (var add, var scale, var shift)
-                    || Weights(conv) is not { } weights)
+                if (tryFold(node))
                 {
-                    continue;
+                    folded++;
                 }
-
-                var w = Array.ConvertAll(weights.W, v => v * scale);
-                var b = Array.ConvertAll(weights.B, v => (v * scale) + shift);
-                SetWeights(conv, w, weights.Dims, b);
-                conv.Output[0] = add.Output[0];
-                graph.Node.Remove(mul);
-                graph.Node.Remove(add);
-                folded++;
             }
 
             return folded;
         }
 
-        public int FoldHardSwish()
+        public bool TryFoldConvAffine(NodeProto conv)
         {
-            var folded = 0;
-            foreach (var add in graph.Node.Where(node => node.OpType == "Add").ToList())
+            if (SoleConsumer(conv.Output[0]) is not { OpType: "Mul" } mul
+                || ScaleShift(mul, conv.Output[0]) is not (var add, var scale, var shift)
+                || Weights(conv) is not { } weights)
             {
-                var x = add.Input.Count != 2 ? null : IsScalar(add.Input[1], 3f) ? add.Input[0] : IsScalar(add.Input[0], 3f) ? add.Input[1] : null;
-                if (x is null
-                    || SoleConsumer(add.Output[0]) is not { OpType: "Clip" } clip
-                    || !ClipsTo(clip, 0f, 6f)
-                    || SoleConsumer(clip.Output[0]) is not { OpType: "Mul" } mul
-                    || !mul.Input.Contains(x)
-                    || SoleConsumer(mul.Output[0]) is not { OpType: "Div" } div
-                    || div.Input[0] != mul.Output[0]
-                    || !IsScalar(div.Input[1], 6f))
-                {
-                    continue;
-                }
-
-                var hardSigmoid = new NodeProto { OpType = "HardSigmoid", Name = add.Name + "/folded_hard_sigmoid" };
-                hardSigmoid.Input.Add(x);
-                hardSigmoid.Output.Add(clip.Output[0]);
-                hardSigmoid.Attribute.Add(new AttributeProto { Name = "alpha", Type = AttributeProto.Types.AttributeType.Float, F = 1f / 6f });
-                hardSigmoid.Attribute.Add(new AttributeProto { Name = "beta", Type = AttributeProto.Types.AttributeType.Float, F = 0.5f });
-                graph.Node[graph.Node.IndexOf(add)] = hardSigmoid;
-                graph.Node.Remove(clip);
-                mul.Output[0] = div.Output[0];
-                graph.Node.Remove(div);
-                folded++;
+                return false;
             }
 
-            return folded;
+            var w = Array.ConvertAll(weights.W, v => v * scale);
+            var b = Array.ConvertAll(weights.B, v => (v * scale) + shift);
+            SetWeights(conv, w, weights.Dims, b);
+            conv.Output[0] = add.Output[0];
+            graph.Node.Remove(mul);
+            graph.Node.Remove(add);
+            return true;
         }
 
-        public int FoldAffineBeforePointwiseConv()
+        public bool TryFoldHardSwish(NodeProto add)
         {
-            var folded = 0;
-            foreach (var mul in graph.Node.Where(node => node.OpType == "Mul").ToList())
+            var x = add.Input.Count != 2 ? null : IsScalar(add.Input[1], 3f) ? add.Input[0] : IsScalar(add.Input[0], 3f) ? add.Input[1] : null;
+            if (x is null
+                || SoleConsumer(add.Output[0]) is not { OpType: "Clip" } clip
+                || !ClipsTo(clip, 0f, 6f)
+                || SoleConsumer(clip.Output[0]) is not { OpType: "Mul" } mul
+                || !mul.Input.Contains(x)
+                || SoleConsumer(mul.Output[0]) is not { OpType: "Div" } div
+                || div.Input[0] != mul.Output[0]
+                || !IsScalar(div.Input[1], 6f))
             {
-                var x = mul.Input.Count != 2 ? null : _constants.ContainsKey(mul.Input[0]) ? mul.Input[1] : mul.Input[0];
-                if (x is null
-                    || ScaleShift(mul, x) is not (var add, var scale, var shift)
-                    || SoleConsumer(add.Output[0]) is not { OpType: "Conv" } conv
-                    || conv.Input[0] != add.Output[0]
-                    || !IsPointwiseWithoutPadding(conv)
-                    || Weights(conv) is not { } weights)
-                {
-                    continue;
-                }
-
-                // Each output channel sums its inputs (its group's, for a grouped convolution) times the weights.
-                var perOutput = weights.W.Length / weights.B.Length;
-                var w = Array.ConvertAll(weights.W, v => v * scale);
-                var b = new float[weights.B.Length];
-                for (var o = 0; o < b.Length; o++)
-                {
-                    var sum = 0d;
-                    for (var i = 0; i < perOutput; i++)
-                    {
-                        sum += weights.W[(o * perOutput) + i];
-                    }
-
-                    b[o] = (float)(weights.B[o] + (shift * sum));
-                }
-
-                SetWeights(conv, w, weights.Dims, b);
-                conv.Input[0] = x;
-                graph.Node.Remove(mul);
-                graph.Node.Remove(add);
-                folded++;
+                return false;
             }
 
-            return folded;
+            var hardSigmoid = new NodeProto { OpType = "HardSigmoid", Name = add.Name + "/folded_hard_sigmoid" };
+            hardSigmoid.Input.Add(x);
+            hardSigmoid.Output.Add(clip.Output[0]);
+            hardSigmoid.Attribute.Add(new AttributeProto { Name = "alpha", Type = AttributeProto.Types.AttributeType.Float, F = 1f / 6f });
+            hardSigmoid.Attribute.Add(new AttributeProto { Name = "beta", Type = AttributeProto.Types.AttributeType.Float, F = 0.5f });
+            graph.Node[graph.Node.IndexOf(add)] = hardSigmoid;
+            graph.Node.Remove(clip);
+            mul.Output[0] = div.Output[0];
+            graph.Node.Remove(div);
+            return true;
+        }
+
+        public bool TryFoldAffineBeforePointwiseConv(NodeProto mul)
+        {
+            var x = mul.Input.Count != 2 ? null : _constants.ContainsKey(mul.Input[0]) ? mul.Input[1] : mul.Input[0];
+            if (x is null
+                || ScaleShift(mul, x) is not (var add, var scale, var shift)
+                || SoleConsumer(add.Output[0]) is not { OpType: "Conv" } conv
+                || conv.Input[0] != add.Output[0]
+                || !IsPointwiseWithoutPadding(conv)
+                || Weights(conv) is not { } weights)
+            {
+                return false;
+            }
+
+            // Each output channel sums its inputs (its group's, for a grouped convolution) times the weights.
+            var perOutput = weights.W.Length / weights.B.Length;
+            var w = Array.ConvertAll(weights.W, v => v * scale);
+            var b = new float[weights.B.Length];
+            for (var o = 0; o < b.Length; o++)
+            {
+                var sum = 0d;
+                for (var i = 0; i < perOutput; i++)
+                {
+                    sum += weights.W[(o * perOutput) + i];
+                }
+
+                b[o] = (float)(weights.B[o] + (shift * sum));
+            }
+
+            SetWeights(conv, w, weights.Dims, b);
+            conv.Input[0] = x;
+            graph.Node.Remove(mul);
+            graph.Node.Remove(add);
+            return true;
         }
 
         public void RemoveUnusedConstants()
