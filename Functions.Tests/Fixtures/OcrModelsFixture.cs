@@ -31,7 +31,7 @@ public sealed class OcrModelsFixture : IDisposable
         {
             // Folded as the model cache folds it (ModelOptions.FoldGraph is on by default).
             var bytes = File.ReadAllBytes(Path.Combine(assets, file));
-            var session = new InferenceSession(GraphFolder.Fold(bytes).Model ?? bytes);
+            var session = new InferenceSession(GraphFolder.Fold(bytes, InferenceDevice.Cpu).Model ?? bytes);
             return new(name, session, defaults.MaxConcurrency, defaults.Batching, TimeProvider.System);
         }
 

@@ -50,8 +50,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3015, Level = LogLevel.Information, Message = "Model {Model} warmed on its most common shape: {Runs} runs until it settled, {WarmupMs} ms; {BackgroundShapes} more shape(s) warm in the background while it is idle")]
     public static partial void ModelWarmedUp(ILogger logger, string model, int runs, int backgroundShapes, long warmupMs);
 
-    [LoggerMessage(EventId = 3016, Level = LogLevel.Information, Message = "Model {Model}: graph folded before loading: {ConvAffine} scale-and-shift into convolutions, {HardSwish} hard-swish, {PointwiseAffine} scale-and-shift into 1x1 convolutions ({ElapsedMs} ms)")]
-    public static partial void GraphFolded(ILogger logger, string model, int convAffine, int hardSwish, int pointwiseAffine, long elapsedMs);
+    [LoggerMessage(EventId = 3016, Level = LogLevel.Information, Message = "Model {Model}: graph folded before loading: {ConvAffine} scale-and-shift into convolutions, {HardSwish} hard-swish, {PointwiseAffine} scale-and-shift into 1x1 convolutions, {DepthwiseAffine} scale-and-shift as depthwise convolutions ({ElapsedMs} ms)")]
+    public static partial void GraphFolded(ILogger logger, string model, int convAffine, int hardSwish, int pointwiseAffine, int depthwiseAffine, long elapsedMs);
 
     [LoggerMessage(EventId = 3050, Level = LogLevel.Information, Message = "Model {Model} warmed every declared shape in the background")]
     public static partial void ModelWarmedInBackground(ILogger logger, string model);

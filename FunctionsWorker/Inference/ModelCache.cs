@@ -224,7 +224,7 @@ public sealed class ModelCache : IModelProvider, IInferenceLoad, IWarmupTask, ID
 
     private (InferenceSession Session, InferenceDevice Device, int? Folded) CreateSession(ModelEntry entry, string path)
     {
-        var model = Fold(entry, path);
+        var model = Fold(entry, path, _devices.Status.Effective ?? InferenceDevice.Cpu);
         var (session, device) = CreateSession(entry, model);
         return (session, device, model.Folds);
     }
@@ -286,7 +286,7 @@ public sealed class ModelCache : IModelProvider, IInferenceLoad, IWarmupTask, ID
     }
 
     /// <summary>The verified file with <see cref="GraphFolder"/>'s rewrites, if any.</summary>
-    private ModelFile Fold(ModelEntry entry, string path)
+    private ModelFile Fold(ModelEntry entry, string path, InferenceDevice device)
     {
         if (!entry.Options.FoldGraph || new FileInfo(path).Length > GraphFolder.MaxBytes)
         {
@@ -295,8 +295,8 @@ public sealed class ModelCache : IModelProvider, IInferenceLoad, IWarmupTask, ID
 
         var started = _timeProvider.GetTimestamp();
         var bytes = File.ReadAllBytes(path);
-        var (folded, folds) = GraphFolder.Fold(bytes);
-        Log.GraphFolded(_logger, entry.Name, folds.ConvAffine, folds.HardSwish, folds.PointwiseAffine, ElapsedMs(started));
+        var (folded, folds) = GraphFolder.Fold(bytes, device);
+        Log.GraphFolded(_logger, entry.Name, folds.ConvAffine, folds.HardSwish, folds.PointwiseAffine, folds.DepthwiseAffine, ElapsedMs(started));
         // Nothing folded: the bytes already read, so ONNX Runtime does not read the file again.
         return new ModelFile(path, folded ?? bytes, folds.Total);
     }

@@ -7,7 +7,8 @@ namespace Functions.Tests.Unit.Inference;
 
 /// <summary>
 /// <see cref="GraphFolder"/> on small graphs built here, each run by ONNX Runtime before and after folding: what folds
-/// gives the same output, and what must not fold (a shared tensor, a padded convolution) stays.
+/// gives the same output, and what must not fold (a shared tensor; on CUDA, a scale and shift before a padded
+/// convolution) stays.
 /// </summary>
 public sealed class GraphFolderTests
 {
@@ -24,30 +25,69 @@ public sealed class GraphFolderTests
         graph.Conv(y, 4, 3, kernel: 1, pads: 0, output: "y");
         var model = graph.Build();
 
-        var (folded, folds) = GraphFolder.Fold(model);
+        var (folded, folds) = GraphFolder.Fold(model, InferenceDevice.Cpu);
 
-        Assert.Equal(new GraphFolds(ConvAffine: 1, HardSwish: 1, PointwiseAffine: 1), folds);
+        Assert.Equal(new GraphFolds(ConvAffine: 1, HardSwish: 1, PointwiseAffine: 1, DepthwiseAffine: 0), folds);
         Assert.NotNull(folded);
         Assert.True(OperatorCount(folded) < OperatorCount(model), $"{OperatorCount(folded)} operators after folding, {OperatorCount(model)} before");
-        AssertSameOutput(model, folded);
+        AssertSameOutput(model, folded, outputChannels: 3);
     }
 
     [Fact]
-    public void ATensorReadTwice_OrAPaddedConvAfterTheScaleShift_DoesNotFold_AndNothingIsReturned()
+    public void ATensorReadTwice_OrAPaddedConvAfterTheScaleShiftOnCuda_DoesNotFold_AndNothingIsReturned()
+    {
+        var model = ScaleShiftBeforeAPaddedConv();
+
+        var (folded, folds) = GraphFolder.Fold(model, InferenceDevice.Cuda);
+
+        Assert.Equal(default, folds);
+        Assert.Null(folded);
+    }
+
+    [Fact]
+    public void ScaleShiftBeforeAPaddedConv_OnCpu_BecomesOneDepthwiseConv_AndTheOutputStaysTheSame()
+    {
+        var model = ScaleShiftBeforeAPaddedConv();
+
+        var (folded, folds) = GraphFolder.Fold(model, InferenceDevice.Cpu);
+
+        Assert.Equal(new GraphFolds(ConvAffine: 0, HardSwish: 0, PointwiseAffine: 0, DepthwiseAffine: 1), folds);
+        Assert.NotNull(folded);
+        var nodes = ModelProto.Parser.ParseFrom(folded).Graph.Node.Where(node => node.OpType != "Constant").ToList();
+        Assert.DoesNotContain(nodes, node => node.OpType is "Mul" or "Add");
+        var depthwise = Assert.Single(nodes, node => node.Name.EndsWith("/folded_depthwise", StringComparison.Ordinal));
+        Assert.Equal(4, depthwise.Attribute.Single(a => a.Name == "group").I);
+        AssertSameOutput(model, folded, outputChannels: 4);
+    }
+
+    [Fact]
+    public void ScaleShiftBeforeAGroupedConv_OnCpu_CoversEveryChannelTheConvReads()
+    {
+        var graph = new GraphBuilder();
+        var y = graph.ScaleShift("x", 1.5f, -0.25f);
+        // Two groups of two channels: the convolution reads group x 2 = 4 channels.
+        graph.Conv(y, 2, 6, kernel: 3, pads: 1, output: "y", group: 2);
+        var model = graph.Build();
+
+        var (folded, folds) = GraphFolder.Fold(model, InferenceDevice.Cpu);
+
+        Assert.Equal(1, folds.DepthwiseAffine);
+        Assert.NotNull(folded);
+        AssertSameOutput(model, folded, outputChannels: 6);
+    }
+
+    private static byte[] ScaleShiftBeforeAPaddedConv()
     {
         var graph = new GraphBuilder();
         var conv = graph.Conv("x", 4, 4, kernel: 3, pads: 1);
         // The convolution's output also goes to the graph's second output: folding the scale into it would change that.
         var scaled = graph.ScaleShift(conv, 0.5f, 0.1f);
         graph.Output(conv, "raw");
-        // Scale and shift before a padded 3x3 convolution: its zero border would be shifted too, so it is no exact fold.
+
+        // Scale and shift before a padded 3x3 convolution: its zero border would be shifted too, so it does not fold
+        // into the weights.
         graph.Conv(scaled, 4, 4, kernel: 3, pads: 1, output: "y");
-        var model = graph.Build();
-
-        var (folded, folds) = GraphFolder.Fold(model);
-
-        Assert.Equal(default, folds);
-        Assert.Null(folded);
+        return graph.Build();
     }
 
     [Fact]
@@ -59,7 +99,7 @@ public sealed class GraphFolderTests
         y = graph.HardSwish(y, offset: 2f);
         graph.Output(y, "y");
 
-        var (folded, folds) = GraphFolder.Fold(graph.Build());
+        var (folded, folds) = GraphFolder.Fold(graph.Build(), InferenceDevice.Cpu);
 
         Assert.Equal(0, folds.HardSwish);
         Assert.Null(folded);
@@ -68,7 +108,7 @@ public sealed class GraphFolderTests
     [Fact]
     public void BytesThatAreNoModel_AreLeftForOnnxRuntimeToReport()
     {
-        var (folded, folds) = GraphFolder.Fold("version https://git-lfs.github.com/spec/v1\noid sha256:0\nsize 1\n"u8.ToArray());
+        var (folded, folds) = GraphFolder.Fold("version https://git-lfs.github.com/spec/v1\noid sha256:0\nsize 1\n"u8.ToArray(), InferenceDevice.Cpu);
 
         Assert.Null(folded);
         Assert.Equal(0, folds.Total);
@@ -76,7 +116,7 @@ public sealed class GraphFolderTests
 
     private static int OperatorCount(byte[] model) => ModelProto.Parser.ParseFrom(model).Graph.Node.Count(node => node.OpType != "Constant");
 
-    private static void AssertSameOutput(byte[] original, byte[] folded)
+    private static void AssertSameOutput(byte[] original, byte[] folded, int outputChannels)
     {
         var random = new Random(7);
         var input = new float[1 * 4 * 6 * 5];
@@ -87,6 +127,7 @@ public sealed class GraphFolderTests
 
         var expected = Run(original, input);
         var actual = Run(folded, input);
+        Assert.Equal(outputChannels * 6 * 5, expected.Length);
         Assert.Equal(expected.Length, actual.Length);
         var worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
         Assert.True(worst < Tolerance, $"largest difference {worst}");
@@ -112,8 +153,9 @@ public sealed class GraphFolderTests
 
         public GraphBuilder() => _graph.Input.Add(Value("x"));
 
-        public string Conv(string input, int inputs, int outputs, int kernel, int pads, string? output = null)
+        public string Conv(string input, int inputs, int outputs, int kernel, int pads, string? output = null, int group = 1)
         {
+            // inputs: the channels each output reads (its group's).
             var weights = new float[outputs * inputs * kernel * kernel];
             for (var i = 0; i < weights.Length; i++)
             {
@@ -124,6 +166,7 @@ public sealed class GraphFolderTests
             var node = Node("Conv", [input, Constant(weights, outputs, inputs, kernel, kernel), Constant(bias, outputs)], output);
             node.Attribute.Add(new AttributeProto { Name = "kernel_shape", Type = AttributeProto.Types.AttributeType.Ints, Ints = { kernel, kernel } });
             node.Attribute.Add(new AttributeProto { Name = "pads", Type = AttributeProto.Types.AttributeType.Ints, Ints = { pads, pads, pads, pads } });
+            node.Attribute.Add(new AttributeProto { Name = "group", Type = AttributeProto.Types.AttributeType.Int, I = group });
             return node.Output[0];
         }
 

@@ -7,6 +7,8 @@ public sealed class ScaledStripTests
 {
     private const int Height = TextRecognizer.InputHeight;
 
+    private const int Margin = TextRecognizer.InkMargin;
+
     [Fact]
     public void From_ScalesToTheHeight_KeepingTheRatio_AndFindsTheInk()
     {
@@ -27,7 +29,7 @@ public sealed class ScaledStripTests
         var words = Enumerable.Range(0, 12).Select(i => (From: 10 + (i * 170), To: 160 + (i * 170))).ToArray();
         using var scaled = ScaledStrip.From(Strip(2000, Height, words), Height);
 
-        var pieces = scaled.Split(960, 8);
+        var pieces = scaled.Split(960, 8, Margin);
 
         Assert.True(pieces.Count >= 3, $"{pieces.Count} pieces");
         Assert.Equal(0, pieces[0].Offset);
@@ -43,11 +45,31 @@ public sealed class ScaledStripTests
     }
 
     [Fact]
-    public void StripWithinTheLimit_StaysWhole()
+    public void StripWithinTheLimit_StaysOnePiece_EndingTheMarginPastTheInk()
     {
         using var scaled = ScaledStrip.From(Strip(900, Height, (10, 200), (230, 800)), Height);
 
-        Assert.Equal([(0, 900)], scaled.Split(960, 8));
+        Assert.Equal([(0, 800 + Margin)], scaled.Split(960, 8, Margin));
+    }
+
+    [Fact]
+    public void BlankEitherSideOfTheInk_IsLeftOutPastTheMargin_TheStartOnAStepColumn()
+    {
+        using var scaled = ScaledStrip.From(Strip(600, Height, (100, 300)), Height);
+
+        var piece = Assert.Single(scaled.Split(960, 8, Margin));
+
+        // First ink at 100: the start is the step column at or before 100 - 16; the end 16 past the last ink (299).
+        Assert.Equal((80, 316 - 80), piece);
+    }
+
+    [Fact]
+    public void StripWithoutInk_IsReadWhole()
+    {
+        // A blank strip has no contrast: every column counts as ink, so nothing is left out.
+        using var scaled = ScaledStrip.From(Strip(400, Height), Height);
+
+        Assert.Equal([(0, 400)], scaled.Split(960, 8, Margin));
     }
 
     [Fact]
@@ -57,7 +79,7 @@ public sealed class ScaledStripTests
         var letters = Enumerable.Range(0, 100).Select(i => (From: i * 20, To: (i * 20) + 14)).ToArray();
         using var scaled = ScaledStrip.From(Strip(2000, Height, letters), Height);
 
-        Assert.Equal([(0, 2000)], scaled.Split(960, 8));
+        Assert.Equal([(0, 2000)], scaled.Split(960, 8, Margin));
     }
 
     [Fact]
@@ -66,7 +88,7 @@ public sealed class ScaledStripTests
         // One word of 1200 columns, a gap, then 300 more: the only cut is after the limit.
         using var scaled = ScaledStrip.From(Strip(1560, Height, (10, 1210), (1240, 1540)), Height);
 
-        var pieces = scaled.Split(960, 8);
+        var pieces = scaled.Split(960, 8, Margin);
 
         Assert.Equal(2, pieces.Count);
         Assert.InRange(pieces[0].Width, 1211, 1239);

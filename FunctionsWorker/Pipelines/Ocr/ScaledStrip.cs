@@ -31,12 +31,14 @@ internal sealed class ScaledStrip : IDisposable
     }
 
     /// <summary>
-    /// Pieces of at most <paramref name="maxWidth"/> columns where the strip allows it, cut in the widest word-sized
-    /// ink-free run (at least <see cref="WordGapSpacer.MinGapRatio"/> of the height) of the second half of each piece,
-    /// at a column that is a multiple of <paramref name="align"/> (the model's pixels per time step, so the pieces'
-    /// steps line up with the whole strip's). No cut goes through ink: a strip without such runs stays whole.
+    /// The inked part of the strip, with <paramref name="margin"/> blank columns kept either side (its start on a
+    /// multiple of <paramref name="align"/>), in pieces of at most <paramref name="maxWidth"/> columns where the strip
+    /// allows it, cut in the widest word-sized ink-free run (at least <see cref="WordGapSpacer.MinGapRatio"/> of the
+    /// height) of the second half of each piece, at a column that is a multiple of <paramref name="align"/> (the model's
+    /// pixels per time step, so the pieces' steps line up with the whole strip's). No cut goes through ink: a strip
+    /// without such runs stays whole. A strip without ink (<see cref="InkColumns"/> claims every column then) is whole.
     /// </summary>
-    public List<(int Offset, int Width)> Split(int maxWidth, int align)
+    public List<(int Offset, int Width)> Split(int maxWidth, int align, int margin)
     {
         var pieces = new List<(int Offset, int Width)>();
         var cuts = WordGapSpacer.Gaps(Ink)
@@ -45,8 +47,9 @@ internal sealed class ScaledStrip : IDisposable
             .Where(gap => gap.Cut is { } cut && cut > 0 && cut < Width)
             .Select(gap => (Cut: gap.Cut.GetValueOrDefault(), gap.Width))
             .ToList();
-        var start = 0;
-        while (Width - start > maxWidth)
+        var start = Math.Max(0, (Array.IndexOf(Ink, true) - margin) / align * align);
+        var end = Math.Min(Width, Array.LastIndexOf(Ink, true) + 1 + margin);
+        while (end - start > maxWidth)
         {
             var within = cuts.Where(gap => gap.Cut >= start + (maxWidth / 2) && gap.Cut <= start + maxWidth).ToList();
             // Nothing to cut at within the limit: the first run past it, so the piece is only as long as it must be.
@@ -62,7 +65,7 @@ internal sealed class ScaledStrip : IDisposable
             start = chosen;
         }
 
-        pieces.Add((start, Width - start));
+        pieces.Add((start, end - start));
         return pieces;
     }
 
