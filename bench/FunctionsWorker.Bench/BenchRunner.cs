@@ -13,10 +13,13 @@ internal sealed class BenchRunner(BenchSettings settings)
         var clock = Stopwatch.StartNew();
 
         PipelineReport? pipeline = null;
-        if (settings.Sections.Contains("pipeline") || settings.Sections.Contains("queue") || settings.Sections.Contains("reference"))
+        await using var reference = settings.Sections.Contains("reference")
+            ? await ReferenceRounds.StartAsync(images, cancellationToken).ConfigureAwait(false)
+            : null;
+        if (settings.Sections.Contains("pipeline") || settings.Sections.Contains("queue") || reference is not null)
         {
-            Console.WriteLine("1. OCR pipeline in process");
-            pipeline = await new PipelineBenchmark(settings, images).RunAsync(cancellationToken).ConfigureAwait(false);
+            Console.WriteLine(reference is null ? "1. OCR pipeline in process" : "1. OCR pipeline in process, each round after one of the Node reference");
+            pipeline = await new PipelineBenchmark(settings, images).RunAsync(reference, cancellationToken).ConfigureAwait(false);
         }
 
         QueueReport? queue = null;
@@ -26,12 +29,12 @@ internal sealed class BenchRunner(BenchSettings settings)
             queue = await new QueueBenchmark(settings, images).RunAsync(pipeline!.JobsPerSecond, cancellationToken).ConfigureAwait(false);
         }
 
-        if (settings.Sections.Contains("reference"))
+        if (reference is not null)
         {
             Console.WriteLine("The Node reference on the same images");
             var path = Path.Combine(settings.OutputDirectory, "reference.md");
             var lines = new List<string> { "# OCR against the Node reference", string.Empty, $"Machine: {machine.Cores} cores, {machine.Cpu}, {machine.Os}, {machine.Runtime}, ONNX Runtime {machine.OnnxRuntime}, {machine.Date:yyyy-MM-dd}. Command: `{settings.CommandLine}`.", string.Empty };
-            lines.AddRange(await new ReferenceBenchmark(settings, images).RunAsync(pipeline!, queue, cancellationToken).ConfigureAwait(false));
+            lines.AddRange(new ReferenceBenchmark(settings, images).Lines(pipeline!, queue, reference));
             await File.WriteAllLinesAsync(path, lines, cancellationToken).ConfigureAwait(false);
             Console.WriteLine(string.Join('\n', lines));
         }

