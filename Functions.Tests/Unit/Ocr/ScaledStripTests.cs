@@ -59,8 +59,11 @@ public sealed class ScaledStripTests
 
         var piece = Assert.Single(scaled.Split(960, 8, Margin));
 
-        // First ink at 100: the start is the step column at or before 100 - 16; the end 16 past the last ink (299).
-        Assert.Equal((80, 316 - 80), piece);
+        // First ink at 100: the start is the step column at or before 100 - margin; the end the margin past the last
+        // ink (299).
+        Assert.Equal(0, piece.Offset % 8);
+        Assert.InRange(100 - piece.Offset, Margin, Margin + 7);
+        Assert.Equal(300 + Margin, piece.Offset + piece.Width);
     }
 
     [Fact]

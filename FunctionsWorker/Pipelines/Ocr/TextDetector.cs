@@ -11,6 +11,8 @@ internal sealed class TextDetector(DbPostProcessor postProcessor)
     private static readonly float[] Mean = [0.485f, 0.456f, 0.406f];
     private static readonly float[] Std = [0.229f, 0.224f, 0.225f];
 
+    private static readonly BgrPlanes Normalised = new((channel, v) => ((v / 255f) - Mean[channel]) / Std[channel]);
+
     /// <summary>Returns the text boxes of an opaque RGBA image, in its pixels, in reading order.</summary>
     public async Task<IReadOnlyList<TextQuad>> DetectAsync(ModelRunner runner, SKBitmap image, int maxSide, CancellationToken cancellationToken)
     {
@@ -29,25 +31,13 @@ internal sealed class TextDetector(DbPostProcessor postProcessor)
     /// <summary>The image resized to <paramref name="width"/> x <paramref name="height"/>, normalised, as B,G,R planes.</summary>
     private static TensorData Pack(SKBitmap image, int width, int height)
     {
-        using var resized = image.Width == width && image.Height == height
-            ? image.Copy()
+        // At its own size the decoded image (RGBA8888) is read as it is, not copied.
+        using var resized = image.Width == width && image.Height == height && image.ColorType == SKColorType.Rgba8888
+            ? null
             : image.Resize(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque), new SKSamplingOptions(SKFilterMode.Linear));
+        var source = resized ?? image;
         var tensor = TensorData.Create([1, 3, height, width]);
-        var pixels = resized.GetPixelSpan();
-        var plane = width * height;
-        var data = tensor.Data;
-        for (var y = 0; y < height; y++)
-        {
-            for (var x = 0; x < width; x++)
-            {
-                var p = (y * resized.RowBytes) + (x * 4);
-                var i = (y * width) + x;
-                data[i] = ((pixels[p + 2] / 255f) - Mean[0]) / Std[0];
-                data[plane + i] = ((pixels[p + 1] / 255f) - Mean[1]) / Std[1];
-                data[(2 * plane) + i] = ((pixels[p] / 255f) - Mean[2]) / Std[2];
-            }
-        }
-
+        Normalised.Write(source.GetPixelSpan(), source.RowBytes, 0, width, height, tensor.Data, width);
         return tensor;
     }
 }

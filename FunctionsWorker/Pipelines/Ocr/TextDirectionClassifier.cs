@@ -60,19 +60,7 @@ internal sealed class TextDirectionClassifier(int batchSize)
         using var resized = strip.Resize(
             new SKImageInfo(width, InputHeight, SKColorType.Rgba8888, SKAlphaType.Opaque),
             new SKSamplingOptions(SKFilterMode.Linear));
-        var pixels = resized.GetPixelSpan();
-        const int plane = InputHeight * InputWidth;
-        for (var y = 0; y < InputHeight; y++)
-        {
-            for (var x = 0; x < width; x++)
-            {
-                var p = (y * resized.RowBytes) + (x * 4);
-                var i = (y * InputWidth) + x;
-                // BGR planes, as PaddleOCR feeds cv2 images; the padding stays 0.
-                planes[i] = (pixels[p + 2] / 127.5f) - 1f;
-                planes[plane + i] = (pixels[p + 1] / 127.5f) - 1f;
-                planes[(2 * plane) + i] = (pixels[p] / 127.5f) - 1f;
-            }
-        }
+        // The padding past the strip stays 0.
+        BgrPlanes.Symmetric.Write(resized.GetPixelSpan(), resized.RowBytes, 0, width, InputHeight, planes, InputWidth);
     }
 }
