@@ -26,17 +26,18 @@ internal sealed class BatchWatcher(IReadOnlyList<WorkerSlot> slots)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            foreach (var slot in slots)
-            {
-                await ReadAsync(slot, cancellationToken).ConfigureAwait(false);
-            }
-
             try
             {
+                foreach (var slot in slots)
+                {
+                    await ReadAsync(slot, cancellationToken).ConfigureAwait(false);
+                }
+
                 await Task.Delay(every, cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                // Stopped, perhaps in the middle of a status read.
                 return;
             }
         }

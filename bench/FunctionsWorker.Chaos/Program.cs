@@ -24,7 +24,16 @@ chaos.SetAction(async (parse, cancellationToken) =>
         CommandLine = "FunctionsWorker.Chaos " + string.Join(' ', args),
         Invocation = Environment.GetEnvironmentVariable("CHAOS_COMMAND") is { Length: > 0 } command ? command : null,
     };
-    return await new ChaosRunner(settings).RunAsync(cancellationToken);
+    try
+    {
+        return await new ChaosRunner(settings).RunAsync(cancellationToken);
+    }
+    catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+    {
+        // System.CommandLine turns an unhandled cancellation into exit code 1 without a word.
+        Console.Error.WriteLine($"chaos run: an operation was cancelled without a stop signal: {ex}");
+        return 1;
+    }
 });
 
 var jobs = new Option<int>("--jobs") { Description = "Jobs through the one worker.", DefaultValueFactory = _ => 10_000 };

@@ -30,6 +30,11 @@ internal sealed class ResultWatcher(BlobContainerClient outputs, Func<bool> paus
             {
                 // Azurite is being restarted or cut: the next scan catches up.
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Stopped in the middle of a scan: the run's final scan follows.
+                return;
+            }
 
             try
             {
