@@ -224,25 +224,19 @@ public sealed class ModelCache : IModelProvider, IInferenceLoad, IWarmupTask, ID
 
     private (InferenceSession Session, InferenceDevice Device, int? Folded) CreateSession(ModelEntry entry, string path)
     {
-        var model = Fold(entry, path, _devices.Status.Effective ?? InferenceDevice.Cpu);
-        var (session, device) = CreateSession(entry, model);
-        return (session, device, model.Folds);
-    }
-
-    private (InferenceSession Session, InferenceDevice Device) CreateSession(ModelEntry entry, ModelFile model)
-    {
         var device = _devices.Status;
-        if (device.Effective is null)
+        if (device.Effective is not { } effective)
         {
             // Inference:Device=cuda and CUDA cannot be used: the operator asked for the GPU, so no CPU session.
             throw new ModelLoadException("device-unavailable", device.Reason, retryable: false);
         }
 
-        if (device.Effective == InferenceDevice.Cuda)
+        var model = Fold(entry, path, effective);
+        if (effective == InferenceDevice.Cuda)
         {
             try
             {
-                return (OpenSession(entry, model, InferenceDevice.Cuda), InferenceDevice.Cuda);
+                return (OpenSession(entry, model, InferenceDevice.Cuda), InferenceDevice.Cuda, model.Folds);
             }
             catch (OnnxRuntimeException cudaError) when (device.Requested == InferenceDevice.Cuda)
             {
@@ -259,11 +253,11 @@ public sealed class ModelCache : IModelProvider, IInferenceLoad, IWarmupTask, ID
                 // on CPU, the device is at fault and the whole process moves to CPU; otherwise the file is.
                 var session = OpenSessionOnCpu(entry, model);
                 _devices.FallBackToCpu(cudaError.Message);
-                return (session, InferenceDevice.Cpu);
+                return (session, InferenceDevice.Cpu, model.Folds);
             }
         }
 
-        return (OpenSessionOnCpu(entry, model), InferenceDevice.Cpu);
+        return (OpenSessionOnCpu(entry, model), InferenceDevice.Cpu, model.Folds);
     }
 
     private InferenceSession OpenSessionOnCpu(ModelEntry entry, ModelFile model)

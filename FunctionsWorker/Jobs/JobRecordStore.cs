@@ -12,8 +12,6 @@ namespace FunctionsWorker.Jobs;
 /// </summary>
 public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptions> options, ILogger<JobRecordStore> logger)
 {
-    private const string RowKey = JobRecordKeys.RowKey;
-
     // Table properties hold at most 32K characters; error texts are cut well below that.
     private const int MaxErrorLength = 2048;
 
@@ -34,7 +32,7 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
     {
         try
         {
-            var response = await _table.GetEntityIfExistsAsync<TableEntity>(jobId, RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var response = await _table.GetEntityIfExistsAsync<TableEntity>(jobId, JobRecordKeys.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
             return response.HasValue && response.Value is { } entity ? new StoredRecord(FromEntity(entity), entity.ETag) : null;
         }
         catch (RequestFailedException ex) when (ex.IsMissingTarget())
@@ -74,7 +72,7 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
     /// <summary>Sets only the given properties of an existing record (progress, a cancellation request, a note).</summary>
     public async Task<bool> MergeAsync(string jobId, IReadOnlyDictionary<string, object?> properties, CancellationToken cancellationToken)
     {
-        var entity = new TableEntity(jobId, RowKey);
+        var entity = new TableEntity(jobId, JobRecordKeys.RowKey);
         foreach (var (name, value) in properties)
         {
             entity[name] = value;
@@ -150,7 +148,7 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
     public async Task MarkPoisonedAsync(string jobId, string poisonMessageId, CancellationToken cancellationToken)
     {
         await MergeAsync(jobId, new Dictionary<string, object?> { [JobRecordColumns.PoisonMessageId] = poisonMessageId }, cancellationToken).ConfigureAwait(false);
-        await _table.UpsertEntityAsync(new TableEntity(JobTimeIndex.PoisonPrefix + poisonMessageId, RowKey) { [JobRecordColumns.JobId] = jobId }, TableUpdateMode.Replace,
+        await _table.UpsertEntityAsync(new TableEntity(JobTimeIndex.PoisonPrefix + poisonMessageId, JobRecordKeys.RowKey) { [JobRecordColumns.JobId] = jobId }, TableUpdateMode.Replace,
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -159,7 +157,7 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
     {
         try
         {
-            var pointer = await _table.GetEntityIfExistsAsync<TableEntity>(JobTimeIndex.PoisonPrefix + poisonMessageId, RowKey, cancellationToken: cancellationToken)
+            var pointer = await _table.GetEntityIfExistsAsync<TableEntity>(JobTimeIndex.PoisonPrefix + poisonMessageId, JobRecordKeys.RowKey, cancellationToken: cancellationToken)
                 .ConfigureAwait(false);
             return pointer.HasValue && pointer.Value?.GetString(JobRecordColumns.JobId) is { } jobId ? await GetAsync(jobId, cancellationToken).ConfigureAwait(false) : null;
         }
@@ -220,7 +218,7 @@ public sealed class JobRecordStore(StorageClients clients, IOptions<StorageOptio
         return null;
     }
 
-    private static TableEntity ToEntity(JobRecord r) => new(r.JobId, RowKey)
+    private static TableEntity ToEntity(JobRecord r) => new(r.JobId, JobRecordKeys.RowKey)
     {
         [JobRecordColumns.Pipeline] = r.Pipeline,
         [JobRecordColumns.State] = r.State.ToString(),

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using FunctionsWorker.Inference;
 using Microsoft.ML.OnnxRuntime;
-using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FunctionsWorker.Bench;
 
@@ -15,6 +15,9 @@ internal sealed class FoldingBenchmark(int runs)
     private static readonly int[] ColumnWidths = [160, 320, 608, 928, 1280];
 
     private static readonly int[] ColumnRows = [1, 2, 3, 4, 6, 8];
+
+    private static readonly ExecutionProviderSelector CpuSettings = new(
+        Microsoft.Extensions.Options.Options.Create(new InferenceOptions { Device = InferenceDevice.Cpu }), NullLogger<ExecutionProviderSelector>.Instance);
 
     public sealed record ModelRow(string Model, GraphFolds Folds, int NodesBefore, int NodesAfter, double UnfoldedMs, double FoldedMs, double MaxDifference);
 
@@ -33,7 +36,7 @@ internal sealed class FoldingBenchmark(int runs)
         }
 
         var (folded, _) = GraphFolder.Fold(File.ReadAllBytes(Path.Combine(RepositoryPaths.Models, "ch_PP-OCRv4_rec_infer.onnx")), InferenceDevice.Cpu);
-        using var session = new InferenceSession(folded!, Options());
+        using var session = Session(folded!);
         var columns = new List<ColumnRow>();
         foreach (var width in ColumnWidths)
         {
@@ -79,8 +82,8 @@ internal sealed class FoldingBenchmark(int runs)
     {
         var bytes = File.ReadAllBytes(Path.Combine(RepositoryPaths.Models, file));
         var (folded, folds) = GraphFolder.Fold(bytes, InferenceDevice.Cpu);
-        using var unfoldedSession = new InferenceSession(bytes, Options());
-        using var foldedSession = new InferenceSession(folded ?? bytes, Options());
+        using var unfoldedSession = Session(bytes);
+        using var foldedSession = Session(folded ?? bytes);
         double unfoldedMs = 0, foldedMs = 0, difference = 0;
         var random = new Random(5);
         foreach (var shape in shapes)
@@ -111,12 +114,11 @@ internal sealed class FoldingBenchmark(int runs)
 
     private static int Operators(byte[] model) => Onnx.ModelProto.Parser.ParseFrom(model).Graph.Node.Count(node => node.OpType != "Constant");
 
-    /// <summary>As the worker's <c>ExecutionProviderSelector</c> makes them on CPU.</summary>
-    private static SessionOptions Options()
+    /// <summary>A session with the worker's own CPU settings, from its <see cref="ExecutionProviderSelector"/>.</summary>
+    private static InferenceSession Session(byte[] model)
     {
-        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        return options;
+        using var options = CpuSettings.CreateSessionOptions(new ModelOptions(), InferenceDevice.Cpu);
+        return new InferenceSession(model, options);
     }
 
     private static float[] Outputs(InferenceSession session, int[] shape, float[] data)

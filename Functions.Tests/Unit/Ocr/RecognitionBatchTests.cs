@@ -32,9 +32,10 @@ public sealed class RecognitionBatchTests
         // Every piece once, in order, within the rows allowed at the batch's width.
         Assert.Equal(Enumerable.Range(0, widths.Length), plan.SelectMany(b => Enumerable.Range(b.Start, b.Rows)));
         Assert.All(plan, b => Assert.InRange(b.Rows, 1, TextRecognizer.RowsFor(widths[b.Start + b.Rows - 1], 8)));
+        var filled = Greedy(widths, 8);
         var padded = plan.Sum(b => b.Rows * TextRecognizer.RoundedWidth(widths[b.Start + b.Rows - 1]));
-        var greedy = Greedy(widths, 8).Sum(b => b.Rows * TextRecognizer.RoundedWidth(widths[b.Start + b.Rows - 1]));
-        Assert.True(padded + (plan.Count * TextRecognizer.RunOverheadColumns) < greedy + (Greedy(widths, 8).Count * TextRecognizer.RunOverheadColumns),
+        var greedy = filled.Sum(b => b.Rows * TextRecognizer.RoundedWidth(widths[b.Start + b.Rows - 1]));
+        Assert.True(padded + (plan.Count * TextRecognizer.RunOverheadColumns) < greedy + (filled.Count * TextRecognizer.RunOverheadColumns),
             $"planned {padded} columns in {plan.Count} runs, filled in order {greedy}");
         // No batch pads its narrowest piece to more than twice its width.
         Assert.All(plan, b => Assert.True(TextRecognizer.RoundedWidth(widths[b.Start + b.Rows - 1]) <= 2 * widths[b.Start], $"{widths[b.Start]} px in a {TextRecognizer.RoundedWidth(widths[b.Start + b.Rows - 1])} px batch"));
