@@ -67,10 +67,12 @@ public sealed class IdentityStorageTests(AzuriteOAuthFixture fixture) : IClassFi
         var credential = new StaticTokenCredential("not-a-jwt");
         await using var worker = await TestWorker.StartAsync(Azurite, IdentitySettings(), services => Register(services, credential));
 
+        // Until the first probe answers, storage is unreachable with no error yet ("not yet reached"): wait for the
+        // probe's own verdict.
         await Eventually.HoldsAsync(async () =>
         {
             var status = await worker.Http.GetFromJsonAsync<JsonObject>("/api/status");
-            return status!["storage"]!["reachable"]!.GetValue<bool>() is false;
+            return status!["storage"]!["reachable"]!.GetValue<bool>() is false && status["storage"]!["error"] is not null;
         });
         var text = await worker.Http.GetStringAsync("/api/status");
         Assert.True(text.Contains("403 AuthenticationFailed", StringComparison.Ordinal), text);

@@ -20,19 +20,20 @@ public sealed class ChaosWatcherTests
         listener.Start();
         var accepted = new List<Socket>();
         var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var stopAccepting = new CancellationTokenSource();
         var accepting = Task.Run(async () =>
         {
-            while (true)
+            try
             {
-                try
+                while (true)
                 {
-                    accepted.Add(await listener.AcceptSocketAsync());
+                    accepted.Add(await listener.AcceptSocketAsync(stopAccepting.Token));
                     connected.TrySetResult();
                 }
-                catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-                {
-                    return;
-                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The listener stops only after this loop has.
             }
         });
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
@@ -50,8 +51,9 @@ public sealed class ChaosWatcherTests
 
         Assert.True(watching.IsCompletedSuccessfully);
         Assert.Empty(watcher.FirstSeen);
-        listener.Stop();
+        await stopAccepting.CancelAsync();
         await accepting;
+        listener.Stop();
         foreach (var socket in accepted)
         {
             socket.Dispose();
